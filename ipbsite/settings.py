@@ -1,0 +1,220 @@
+"""Settings for ipbsite: one module, every deployment value from an environment variable.
+
+Self-hosters set variables, not modules. The README's "Configuration" table lists each variable,
+its default and what production wants; keep the two in step. No other module reads os.environ.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_secret(name: str, development_default: str) -> str:
+    """A secret that may fall back to a development value only while DEBUG is on."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it (see README, Configuration), or set DJANGO_DEBUG=true "
+            "for local development."
+        )
+    return development_default
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "development-only-secret-key-never-use-in-production")
+# Salt of the public grid ids (grids/ids.py). Changing it after launch changes every new id
+# and breaks nothing old, but two sites with one salt hand out the same ids: set your own.
+HASHIDS_SALT = env_secret("HASHIDS_SALT", "development-only-hashids-salt")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn. With one or
+# more we trust X-Forwarded-Proto and X-Forwarded-Host, so the URL a post answers with is the
+# one the student reached; with none, a client could forge those headers, so we ignore them.
+TRUSTED_PROXY_COUNT = env_int("IPB_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles, so `runserver` serves static files the way production does.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "grids",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ipbsite.urls"
+WSGI_APPLICATION = "ipbsite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# PostgreSQL (psycopg 3) in production: DATABASE_URL=postgres://user:password@host:5432/name.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def memcached_cache(servers: list[str]) -> dict:
+    """PyMemcacheCache over a pool of servers, built by hand.
+
+    A cache-URL helper would uppercase the option names, and pymemcache takes lowercase keyword
+    arguments. Timeouts are short and errors are ignored (read as a miss) because the site must
+    keep serving from the database when memcached is down or slow.
+    """
+    return {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "LOCATION": servers,
+        "KEY_PREFIX": os.environ.get("IPB_CACHE_KEY_PREFIX", "ipb"),
+        "OPTIONS": {
+            "connect_timeout": 0.5,
+            "timeout": 0.5,
+            "ignore_exc": True,
+            "no_delay": True,
+            "use_pooling": True,
+            "max_pool_size": 8,
+            # A server that fails is left alone for a while instead of costing every request
+            # a timeout; the others keep their share of the keys (consistent hashing).
+            "retry_attempts": 1,
+            "dead_timeout": 30,
+        },
+    }
+
+
+MEMCACHED_SERVERS = env_list("MEMCACHED_SERVERS")
+CACHES = {
+    "default": (
+        memcached_cache(MEMCACHED_SERVERS)
+        if MEMCACHED_SERVERS
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": os.environ.get("IPB_CACHE_KEY_PREFIX", "ipb"),
+        }
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed names in production; plain files while developing, so a
+        # fresh checkout serves without running collectstatic first.
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+
+REST_FRAMEWORK = {
+    # The API is anonymous: no sessions, so no CSRF on /post, and no users to look up.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["grids.api.parsers.ClientJSONParser"],
+    "EXCEPTION_HANDLER": "grids.api.views.api_exception_handler",
+}
+
+# What one posted grid may hold. Defaults fit real classroom use: a photo turned into an
+# ImageGrid is tens of thousands of blocks (250,000 is a 500x500 picture), the client's default
+# block is 20 px, and a notebook's worth of code is a few dozen cells.
+IPB_MAX_BODY_BYTES = env_int("IPB_MAX_BODY_BYTES", 8 * 1024 * 1024)
+IPB_MAX_BLOCKS = env_int("IPB_MAX_BLOCKS", 250_000)
+IPB_MAX_BLOCK_SIZE = env_int("IPB_MAX_BLOCK_SIZE", 100)
+IPB_MAX_CODE_CELLS = env_int("IPB_MAX_CODE_CELLS", 100)
+IPB_MAX_CODE_CELL_CHARS = env_int("IPB_MAX_CODE_CELL_CHARS", 50_000)
+# Django itself refuses request bodies it reads over this size; ours is checked in the parser.
+DATA_UPLOAD_MAX_MEMORY_SIZE = IPB_MAX_BODY_BYTES
+
+# How many of the latest public grids the home page shows.
+IPB_HOME_LATEST_GRIDS = env_int("IPB_HOME_LATEST_GRIDS", 12)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
