@@ -1,0 +1,72 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from tests.factories import make_grid as _make_grid
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static(tmp_path_factory):
+    """Static files collected as in production (hashed names, whitenoise), once per run.
+
+    With DEBUG off the site links hashed file names from a manifest, which only collectstatic
+    writes; the tests serve exactly what gunicorn would.
+    """
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _memcached_really_answers(django_db_blocker):
+    """With MEMCACHED_SERVERS set, the suite must really talk to memcached.
+
+    The cache ignores errors (a dead memcached reads as a miss, by design), so without this a
+    stopped memcached would let every test pass against no cache at all.
+    """
+    if not settings.MEMCACHED_SERVERS:
+        return
+    cache.set("suite-probe", "here", 30)
+    if cache.get("suite-probe") != "here":
+        pytest.fail(f"memcached at {settings.MEMCACHED_SERVERS} does not answer", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_grid(db):
+    return _make_grid
+
+
+def load_starry_night() -> dict:
+    """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
+    lines = (SHARED_DATA / "starry_night.txt").read_text().splitlines()
+    rows = [line for line in lines if line and not line.startswith("#")]
+    width, height = map(int, rows[0].split())
+    size = int(rows[1])
+    blocks = [[None] * width for _ in range(height)]
+    for line in rows[3:]:
+        row, col, red, green, blue = map(int, line.split())
+        blocks[row][col] = [red, green, blue, size]
+    return {"width": width, "height": height, "lines_on": True, "blocks": blocks}
+
+
+@pytest.fixture(scope="session")
+def starry_night() -> dict:
+    return load_starry_night()
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
