@@ -1,0 +1,36 @@
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread, and Django refuses database
+# calls from a thread with a running loop unless told otherwise (STYLE.md, Tests).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Debian's package: the README's one browser. Never `playwright install` a downloaded one.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium) -> Iterator:
+    # Scale 1 and a viewport wider than the starry night, so one CSS pixel is one screen pixel.
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    yield context
+    context.close()

@@ -1,0 +1,133 @@
+"""Our grid table looks, pixel for pixel, like the notebook's BlockGrid._repr_html_().
+
+Page A is the notebook's own HTML under the one rule Jupyter's page adds (border-collapse);
+page B is what the grid page sends: static/grids/css/grid.css, render_grid()'s CSS and table.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from ipythonblocks import BlockGrid, ImageGrid
+from PIL import Image, ImageChops
+
+from grids.models import Grid
+from grids.rendering.html import render_grid
+from tests.factories import checker_blocks
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+GRID_CSS = REPO / "static" / "grids" / "css" / "grid.css"
+TOOLTIPS_JS = REPO / "static" / "grids" / "js" / "grid-tooltips.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def mixed_size_blocks() -> list:
+    blocks = checker_blocks(4, 3, size=20)
+    for (row, col), size in {(0, 1): 5, (0, 2): 12, (1, 0): 8, (1, 3): 30, (2, 2): 1}.items():
+        blocks[row][col][3] = size
+    return blocks
+
+
+# name -> (blocks, lines_on, ipb_class); None stands for the starry night fixture.
+CASES = {
+    "lines-on": (checker_blocks(3, 2), True, "BlockGrid"),
+    "lines-off": (checker_blocks(3, 2), False, "BlockGrid"),
+    "one-block": ([[[200, 30, 90, 20]]], True, "BlockGrid"),
+    "mixed-sizes": (mixed_size_blocks(), True, "BlockGrid"),
+    "mixed-sizes-lines-off": (mixed_size_blocks(), False, "BlockGrid"),
+    "image-grid": (checker_blocks(5, 4, size=10), True, "ImageGrid"),
+    "starry-night": (None, True, "ImageGrid"),
+}
+
+
+@pytest.fixture(params=CASES)
+def case(request, starry_night) -> tuple[str, Grid]:
+    blocks, lines_on, ipb_class = CASES[request.param]
+    blocks = starry_night["blocks"] if blocks is None else blocks
+    grid = Grid(
+        width=len(blocks[0]),
+        height=len(blocks),
+        lines_on=lines_on,
+        blocks=blocks,
+        ipb_class=ipb_class,
+    )
+    return request.param, grid
+
+
+def notebook_page(grid: Grid) -> str:
+    """The notebook's picture of the grid, loaded the way from_web() loads it."""
+    grid_class = ImageGrid if grid.ipb_class == "ImageGrid" else BlockGrid
+    notebook_grid = grid_class(grid.width, grid.height, lines_on=grid.lines_on)
+    notebook_grid._load_simple_grid(grid.blocks)
+    return (
+        "<!DOCTYPE html><html><head><meta charset=utf-8>"
+        "<style>table{border-collapse:collapse}</style></head>"
+        f"<body>{notebook_grid._repr_html_()}</body></html>"
+    )
+
+
+def site_page(grid: Grid) -> str:
+    rendered = render_grid(grid, "grid-abc123")
+    return (
+        "<!DOCTYPE html><html><head><meta charset=utf-8>"
+        f"<style>{GRID_CSS.read_text()}</style><style>{rendered.css}</style></head>"
+        f"<body>{rendered.table}</body></html>"
+    )
+
+
+def screenshot_table(context, html: str, artifact: Path) -> tuple[Image.Image, dict]:
+    page = context.new_page()
+    page.set_content(html)
+    table = page.locator("table")
+    png = table.screenshot(path=artifact)
+    box = table.bounding_box()
+    page.close()
+    return Image.open(io.BytesIO(png)).convert("RGB"), box
+
+
+def test_table_looks_exactly_like_the_notebook(browser_context, case):
+    name, grid = case
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    expected, expected_box = screenshot_table(
+        browser_context, notebook_page(grid), ARTIFACTS / f"{name}-notebook.png"
+    )
+    actual, actual_box = screenshot_table(
+        browser_context, site_page(grid), ARTIFACTS / f"{name}-site.png"
+    )
+
+    assert (actual_box["width"], actual_box["height"]) == (
+        expected_box["width"],
+        expected_box["height"],
+    )
+    assert actual.size == expected.size
+    assert ImageChops.difference(actual, expected).getbbox() is None
+    # Not two blank pictures: the first block's colour shows at its centre.
+    first = grid.blocks[0][0]
+    border = 1 if grid.lines_on else 0
+    centre = border + first[3] // 2
+    assert actual.getpixel((centre, centre)) == tuple(first[:3])
+
+
+def cells_to_hover(grid: Grid) -> list[tuple[int, int]]:
+    last_row, last_col = grid.height - 1, grid.width - 1
+    corners = [(0, 0), (0, last_col), (last_row, 0), (last_row, last_col)]
+    return list(dict.fromkeys([*corners, (grid.height // 2, grid.width // 3)]))
+
+
+def test_hovering_a_block_shows_the_notebooks_tooltip(browser_context, case):
+    _, grid = case
+    notebook = browser_context.new_page()
+    notebook.set_content(notebook_page(grid))
+    site = browser_context.new_page()
+    site.set_content(site_page(grid))
+    site.add_script_tag(path=TOOLTIPS_JS)
+
+    for row, col in cells_to_hover(grid):
+        expected = notebook.locator("table tr").nth(row).locator("td").nth(col)
+        cell = site.locator("table tr").nth(row).locator("td").nth(col)
+        assert cell.get_attribute("title") is None
+        cell.hover()
+        assert cell.get_attribute("title") == expected.get_attribute("title")
