@@ -1,0 +1,257 @@
+"""The API's payloads: GridPostSerializer reads what the client posts, GridDataSerializer
+writes what /get answers. The payload is not the model: these own its shape, the model owns
+what must hold for every row.
+
+Types are strict (a colour is a number, not "12"; a flag is true or false, not "yes"): the
+client always sends real JSON types, and guessing at anything else would store data the
+client cannot read back. Keys a later client may add are ignored, never an error.
+"""
+
+import re
+
+from django.conf import settings
+from rest_framework import serializers
+
+from grids.models import Grid
+
+# PEP 440-ish: "1.9.1", "1.10.dev0", "2.0rc1". Letters, digits, dots, +, - and nothing else.
+VERSION_RE = re.compile(r"[0-9]+(\.[0-9]+)*[A-Za-z0-9.+-]*")
+
+
+def is_whole_number(value) -> bool:
+    """A JSON number without a fraction. bool is an int subclass in Python and is refused."""
+    if type(value) is int:
+        return True
+    return type(value) is float and value.is_integer()
+
+
+def check_storable_text(text: str) -> str:
+    """Refuse text that PostgreSQL cannot store: NUL characters and lone UTF-16 surrogates.
+
+    JSON can spell both ("\\u0000", "\\ud800"); PostgreSQL would fail on the insert with a 500.
+    """
+    if "\x00" in text:
+        raise serializers.ValidationError("must not contain NUL (\\u0000) characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise serializers.ValidationError(
+            "must be valid Unicode (it contains a lone surrogate)."
+        ) from None
+    return text
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if type(data) is not bool:
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": "Must be a whole number."}
+
+    def to_internal_value(self, data):
+        if not is_whole_number(data):
+            self.fail("invalid")
+        return super().to_internal_value(int(data))
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if type(data) is not str:
+            self.fail("invalid")
+        return check_storable_text(super().to_internal_value(data))
+
+
+class PythonVersionField(serializers.Field):
+    """tuple(sys.version_info) as JSON: [major, minor, micro, releaselevel, serial]."""
+
+    default_error_messages = {
+        "invalid": 'Must be a list of 5 items like [3, 11, 7, "final", 0] (sys.version_info).'
+    }
+
+    def to_internal_value(self, data):
+        if type(data) is not list or len(data) != 5:
+            self.fail("invalid")
+        major, minor, micro, releaselevel, serial = data
+        numbers_ok = all(
+            is_whole_number(n) and 0 <= n < 10_000 for n in (major, minor, micro, serial)
+        )
+        if not numbers_ok or type(releaselevel) is not str or len(releaselevel) > 16:
+            self.fail("invalid")
+        check_storable_text(releaselevel)
+        return [int(major), int(minor), int(micro), releaselevel, int(serial)]
+
+    def to_representation(self, value):
+        return value
+
+
+class CodeCellsField(serializers.Field):
+    """null, or the sources of the notebook cells the student chose: a non-empty list of str."""
+
+    default_error_messages = {
+        "invalid": "Must be null or a non-empty list of strings (the code cells' sources).",
+        "too_many": "At most {max_cells} code cells may be posted.",
+        "too_long": "Code cell {index} is longer than {max_chars} characters.",
+        "bad_text": "Code cell {index} {problem}",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if type(data) is not list or not data:
+            self.fail("invalid")
+        if len(data) > settings.IPB_MAX_CODE_CELLS:
+            self.fail("too_many", max_cells=settings.IPB_MAX_CODE_CELLS)
+        for index, cell in enumerate(data):
+            if type(cell) is not str:
+                self.fail("invalid")
+            if len(cell) > settings.IPB_MAX_CODE_CELL_CHARS:
+                self.fail("too_long", index=index, max_chars=settings.IPB_MAX_CODE_CELL_CHARS)
+            try:
+                check_storable_text(cell)
+            except serializers.ValidationError as error:
+                self.fail("bad_text", index=index, problem=error.detail[0])
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class BlockRowsField(serializers.Field):
+    """The block array, checked in one tight pass.
+
+    A 125x100 grid is 50,000 numbers; one DRF field object per number would take far longer
+    than storing the grid. The shape against width and height is checked in
+    GridDataInputSerializer.validate(), which knows both.
+    """
+
+    def to_internal_value(self, data):
+        if type(data) is not list:
+            raise serializers.ValidationError("Must be a list of rows of blocks.")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+def block_problem(block) -> str | None:
+    """Why `block` is not [red, green, blue, size], or None if it is. The slow path."""
+    if type(block) is not list or len(block) != 4:
+        return "must be a list of 4 whole numbers [red, green, blue, size]"
+    if not all(is_whole_number(n) for n in block):
+        return "must hold whole numbers only [red, green, blue, size]"
+    red, green, blue, size = block
+    if not all(0 <= colour <= 255 for colour in (red, green, blue)):
+        return "has a colour outside 0..255"
+    if size < 1:
+        return "has a size below 1"
+    if size > settings.IPB_MAX_BLOCK_SIZE:
+        return f"has a size above {settings.IPB_MAX_BLOCK_SIZE}"
+    return None
+
+
+def normalized_blocks(blocks: list, width: int, height: int) -> list:
+    """Check every row and block; return the rows with whole-number floats made ints.
+
+    The fast path accepts a block only if it is exactly four ints in range; anything else goes
+    to block_problem(), which names the row, the column and what is wrong.
+    """
+    if len(blocks) != height:
+        raise serializers.ValidationError(
+            {"blocks": [f"Must have {height} rows (the grid's height); it has {len(blocks)}."]}
+        )
+    max_size = settings.IPB_MAX_BLOCK_SIZE
+    rows = []
+    for row_index, row in enumerate(blocks):
+        if type(row) is not list or len(row) != width:
+            raise serializers.ValidationError(
+                {
+                    "blocks": [
+                        f"Row {row_index} must be a list of {width} blocks (the grid's width)."
+                    ]
+                }
+            )
+        for col_index, block in enumerate(row):
+            if (
+                type(block) is list
+                and len(block) == 4
+                and type(block[0]) is int
+                and type(block[1]) is int
+                and type(block[2]) is int
+                and type(block[3]) is int
+                and 0 <= block[0] <= 255
+                and 0 <= block[1] <= 255
+                and 0 <= block[2] <= 255
+                and 1 <= block[3] <= max_size
+            ):
+                continue
+            problem = block_problem(block)
+            if problem:
+                raise serializers.ValidationError(
+                    {"blocks": [f"Block [{row_index}][{col_index}] {problem}."]}
+                )
+            row[col_index] = [int(n) for n in block]
+        rows.append(row)
+    return rows
+
+
+class GridDataInputSerializer(serializers.Serializer):
+    lines_on = StrictBooleanField()
+    width = StrictIntegerField(min_value=1)
+    height = StrictIntegerField(min_value=1)
+    blocks = BlockRowsField()
+
+    def validate(self, attrs):
+        width, height = attrs["width"], attrs["height"]
+        if width * height > settings.IPB_MAX_BLOCKS:
+            raise serializers.ValidationError(
+                {"blocks": [f"A grid may hold at most {settings.IPB_MAX_BLOCKS} blocks."]}
+            )
+        attrs["blocks"] = normalized_blocks(attrs["blocks"], width, height)
+        return attrs
+
+
+class GridPostSerializer(serializers.Serializer):
+    """What `grid.post_to_web()` sends (CONTRACT.md, Posting)."""
+
+    python_version = PythonVersionField()
+    ipb_version = StrictCharField(max_length=32)
+    ipb_class = serializers.ChoiceField(choices=Grid.GridClass.choices)
+    code_cells = CodeCellsField()
+    secret = StrictBooleanField()
+    grid_data = GridDataInputSerializer()
+
+    def validate_ipb_version(self, value):
+        if not VERSION_RE.fullmatch(value):
+            raise serializers.ValidationError('Must be a version string like "1.9.1".')
+        return value
+
+    def create(self, validated_data):
+        grid_data = validated_data["grid_data"]
+        return Grid.objects.create(
+            python_version=validated_data["python_version"],
+            ipb_version=validated_data["ipb_version"],
+            ipb_class=validated_data["ipb_class"],
+            code_cells=validated_data["code_cells"],
+            secret=validated_data["secret"],
+            width=grid_data["width"],
+            height=grid_data["height"],
+            lines_on=grid_data["lines_on"],
+            blocks=grid_data["blocks"],
+        )
+
+
+class GridDataSerializer(serializers.Serializer):
+    """What /get answers: exactly what BlockGrid.from_web() reads (CONTRACT.md, Fetching)."""
+
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    lines_on = serializers.BooleanField()
+    blocks = serializers.JSONField()

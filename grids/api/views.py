@@ -1,0 +1,60 @@
+"""The API: glue between the serializers and the model, nothing more."""
+
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from grids.api.serializers import GridDataSerializer, GridPostSerializer
+from grids.ids import is_well_formed_id
+from grids.models import Grid
+
+
+class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Post a grid, fetch a grid's data. grids/api/urls.py binds the client's legacy routes
+    and /api/ to these same two actions."""
+
+    lookup_field = "public_id"
+    secret = False  # grids/api/urls.py passes secret=True for the /secret/ routes
+
+    def get_queryset(self):
+        return Grid.objects.reachable(secret=self.secret)
+
+    def get_serializer_class(self):
+        return GridPostSerializer if self.action == "create" else GridDataSerializer
+
+    def get_object(self):
+        # A malformed id (a NUL byte, 10 kB of text) can name no grid; answer before the query.
+        if not is_well_formed_id(self.kwargs[self.lookup_field]):
+            raise Http404
+        return super().get_object()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        grid = serializer.save()
+        # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
+        url = request.build_absolute_uri(grid.get_absolute_url())
+        return Response({"url": url}, status=status.HTTP_200_OK)
+
+
+NOT_FOUND_DETAIL = "No grid with that id."
+# Paths the client and scripts call: they read JSON, so their 404s are JSON too, even for a
+# path that matches no route at all (an id with a slash in it, say).
+API_PATH_PREFIXES = ("/post", "/get/", "/api/")
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, with a JSON 404 body that says what was not found."""
+    response = exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_404_NOT_FOUND:
+        response.data = {"detail": NOT_FOUND_DETAIL}
+    return response
+
+
+def page_not_found(request, exception):
+    """The site's handler404: JSON under the API's paths, the site's 404 page elsewhere."""
+    if request.path.startswith(API_PATH_PREFIXES):
+        return JsonResponse({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

@@ -1,0 +1,17 @@
+from django.urls import path, register_converter
+
+from grids import views
+from grids.ids import GridIdConverter
+
+register_converter(GridIdConverter, "grid_id")
+
+app_name = "grids"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("about", views.AboutView.as_view(), name="about"),
+    path("random", views.RandomGridView.as_view(), name="random"),
+    path("secret/<grid_id:public_id>", views.GridPageView.as_view(secret=True), name="secret-page"),
+    # Last: a grid id is any short run of letters and digits, so the fixed pages above win.
+    path("<grid_id:public_id>", views.GridPageView.as_view(), name="page"),
+]

@@ -1,0 +1,78 @@
+"""The public pages. Each starts from Grid.objects.reachable() or public(), never from
+Grid.objects.all(), so a secret grid cannot leak onto a public route."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from grids.models import Grid
+from grids.render_cache import cached_rendering
+from grids.rendering.code import highlight_code_cells
+from grids.rendering.html import render_grid
+from grids.rendering.png import grid_thumbnail_png, png_data_uri
+
+
+def thumbnail_uri(grid: Grid) -> str:
+    return cached_rendering(
+        grid.public_id, "thumbnail", lambda: png_data_uri(grid_thumbnail_png(grid))
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "grids/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = list(Grid.objects.public().latest()[: settings.IPB_HOME_LATEST_GRIDS])
+        for grid in latest:
+            grid.thumbnail_uri = thumbnail_uri(grid)
+        return super().get_context_data(latest_grids=latest, **kwargs)
+
+
+class AboutView(TemplateView):
+    template_name = "grids/about.html"
+
+    def get_context_data(self, **kwargs):
+        # The client's three URL constants, pointed at this site (CONTRACT.md, The URLs).
+        absolute = self.request.build_absolute_uri
+        client_urls = {
+            "_POST_URL": absolute(reverse("api:post")),
+            "_GET_URL_PUBLIC": absolute(reverse("api:get", kwargs={"public_id": "ID"})),
+            "_GET_URL_SECRET": absolute(reverse("api:get-secret", kwargs={"public_id": "ID"})),
+        }
+        client_urls = {name: url.replace("/ID", "/{0}") for name, url in client_urls.items()}
+        return super().get_context_data(client_urls=client_urls, **kwargs)
+
+
+class GridPageView(DetailView):
+    template_name = "grids/grid_detail.html"
+    context_object_name = "grid"
+    slug_field = "public_id"
+    slug_url_kwarg = "public_id"
+    secret = False  # grids/urls.py passes secret=True for /secret/<id>
+
+    def get_queryset(self):
+        return Grid.objects.reachable(secret=self.secret)
+
+    def get_context_data(self, **kwargs):
+        grid = self.object
+        rendered = cached_rendering(
+            grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
+        )
+        code_cells = cached_rendering(
+            grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
+        )
+        return super().get_context_data(rendered=rendered, code_cells=code_cells, **kwargs)
+
+
+class RandomGridView(View):
+    def get(self, request):
+        grid = Grid.objects.public().random_one()
+        if grid is None:
+            return render(request, "grids/no_grids_yet.html")
+        # 303: "see this other page", and never cached as the answer for /random itself.
+        response = redirect(grid.get_absolute_url())
+        response.status_code = 303
+        response["Cache-Control"] = "no-store"
+        return response

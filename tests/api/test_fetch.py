@@ -1,0 +1,70 @@
+import pytest
+
+from tests.factories import checker_blocks
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"detail": "No grid with that id."}
+
+
+def test_get_answers_exactly_the_grid_data(client, make_grid):
+    grid = make_grid(width=4, height=3, lines_on=False, blocks=checker_blocks(4, 3, size=9))
+
+    response = client.get(f"/get/{grid.public_id}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "width": 4,
+        "height": 3,
+        "lines_on": False,
+        "blocks": checker_blocks(4, 3, size=9),
+    }
+
+
+def test_secret_grid_is_fetched_from_the_secret_route(client, make_grid):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/get/secret/{grid.public_id}")
+
+    assert response.status_code == 200
+    assert response.json()["blocks"] == grid.blocks
+
+
+def test_secret_grid_is_404_at_the_public_get_route(client, make_grid):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/get/{grid.public_id}")
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+def test_public_grid_is_404_at_the_secret_get_route(client, make_grid):
+    grid = make_grid()
+
+    response = client.get(f"/get/secret/{grid.public_id}")
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "grid_id",
+    ["nope42", "x" * 65, "has-dash", "%00", "caf%C3%A9", "a%2Fb", "%ED%A0%80"],
+)
+def test_unknown_or_malformed_id_is_a_404_in_json(client, make_grid, grid_id):
+    make_grid()
+
+    response = client.get(f"/get/{grid_id}")
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
+def test_api_routes_serve_the_same_grids(client, make_grid):
+    public, secret = make_grid(), make_grid(secret=True)
+
+    assert client.get(f"/api/grids/{public.public_id}").json()["blocks"] == public.blocks
+    assert client.get(f"/api/secret-grids/{secret.public_id}").json()["blocks"] == secret.blocks
+    assert client.get(f"/api/grids/{secret.public_id}").status_code == 404

@@ -1,0 +1,167 @@
+"""The real ipythonblocks client (1.9.1) against a live server, as a student's notebook uses it.
+
+The client's three URL constants are pointed at the live server, as CONTRACT.md says a
+school's own site is reached. Code cells go through the package's own get_ipython stand-in.
+"""
+
+import json
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import ipythonblocks.ipythonblocks as ipb
+import pytest
+import requests
+from ipythonblocks import BlockGrid, ImageGrid
+
+from grids.models import Grid
+
+
+@pytest.fixture(autouse=True)
+def client_points_at_live_server(live_server, monkeypatch):
+    monkeypatch.setattr(ipb, "_POST_URL", f"{live_server.url}/post")
+    monkeypatch.setattr(ipb, "_GET_URL_PUBLIC", f"{live_server.url}/get/{{0}}")
+    monkeypatch.setattr(ipb, "_GET_URL_SECRET", f"{live_server.url}/get/secret/{{0}}")
+    return live_server
+
+
+def notebook_with_cells(monkeypatch, cells: list[str]):
+    """What IPython's get_ipython() gives: In[0] is always the empty string."""
+    shell = SimpleNamespace(user_ns={"In": ["", *cells]})
+    monkeypatch.setattr(ipb, "get_ipython", lambda: shell, raising=False)
+
+
+def colourful(grid, sizes=(20,)):
+    """Give every block of `grid` its own colour and cycle through `sizes`."""
+    for number, block in enumerate(grid):
+        block.rgb = ((number * 53) % 256, (number * 97 + 31) % 256, (number * 11 + 200) % 256)
+        block.size = sizes[number % len(sizes)]
+    return grid
+
+
+def simple_grid(grid):
+    """The grid as the client itself sends it: rows of (r, g, b, size), top-left first."""
+    return grid._to_simple_grid()
+
+
+def grid_id(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lines_on"),
+    [(5, 3, True), (5, 3, False), (1, 1, True), (1, 9, False), (9, 1, True), (13, 7, True)],
+)
+def test_block_grid_round_trips_every_block(width, height, lines_on, live_server):
+    sent = colourful(BlockGrid(width, height, lines_on=lines_on), sizes=(20, 3, 1, 47))
+
+    url = sent.post_to_web()
+    received = BlockGrid.from_web(grid_id(url))
+
+    assert url == f"{live_server.url}/{grid_id(url)}"
+    assert (received.width, received.height, received.lines_on) == (width, height, lines_on)
+    assert simple_grid(received) == simple_grid(sent)
+
+
+def test_image_grid_round_trips_every_pixel():
+    sent = colourful(ImageGrid(6, 4, block_size=5, lines_on=False))
+
+    received = ImageGrid.from_web(grid_id(sent.post_to_web()))
+
+    assert simple_grid(received) == simple_grid(sent)
+    assert received[0, 0].rgb == sent[0, 0].rgb  # x=0, y=0: the lower-left pixel
+    assert Grid.objects.get().ipb_class == "ImageGrid"
+
+
+def test_starry_night_round_trips(starry_night):
+    sent = ImageGrid(starry_night["width"], starry_night["height"], block_size=4)
+    sent._load_simple_grid(starry_night["blocks"])
+
+    received = ImageGrid.from_web(grid_id(sent.post_to_web()))
+
+    assert simple_grid(received) == [
+        [tuple(block) for block in row] for row in starry_night["blocks"]
+    ]
+
+
+def test_secret_grid_round_trips_only_by_its_secret_route(live_server):
+    sent = colourful(BlockGrid(4, 4))
+
+    url = sent.post_to_web(secret=True)
+    received = BlockGrid.from_web(grid_id(url), secret=True)
+
+    assert url.startswith(f"{live_server.url}/secret/")
+    assert simple_grid(received) == simple_grid(sent)
+    with pytest.raises(requests.HTTPError) as error:
+        BlockGrid.from_web(grid_id(url))
+    assert error.value.response.status_code == 404
+
+
+def test_code_cells_chosen_in_the_notebook_are_stored_and_shown(monkeypatch):
+    cells = [
+        "from ipythonblocks import BlockGrid",
+        "grid = BlockGrid(3, 3)",
+        "x = 1",
+        "for block in grid:\n    block.blue = 255",
+        "grid.show()",
+    ]
+    notebook_with_cells(monkeypatch, cells)
+
+    url = colourful(BlockGrid(3, 3)).post_to_web(code_cells="1,3:5")
+
+    grid = Grid.objects.get()
+    assert grid.code_cells == [cells[0], cells[2], cells[3]]
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 200
+    assert "The code behind it" in page.text
+    assert page.text.count('class="code-cell"') == 3
+
+
+class PageGrid(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.colours, self.in_grid = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "blockgrid" in (attrs.get("class") or ""):
+            self.in_grid = True
+        elif tag == "td" and self.in_grid:
+            self.colours.append(attrs.get("bgcolor"))
+
+    def handle_endtag(self, tag):
+        self.in_grid = self.in_grid and tag != "table"
+
+
+def test_the_url_the_client_gets_opens_the_grid_page():
+    sent = colourful(BlockGrid(4, 2))
+
+    page = requests.get(sent.post_to_web(), timeout=10)
+
+    assert page.status_code == 200
+    parser = PageGrid()
+    parser.feed(page.text)
+    assert parser.colours == [
+        "#{:02x}{:02x}{:02x}".format(*block[:3]) for row in simple_grid(sent) for block in row
+    ]
+
+
+def test_the_client_really_posts_without_a_content_type():
+    """Pins the premise of ClientJSONParser: requests sends a str body with no Content-Type."""
+    prepared = requests.Request("POST", ipb._POST_URL, data=json.dumps({"a": 1})).prepare()
+
+    assert "Content-Type" not in prepared.headers
+
+
+def test_a_rejected_post_raises_in_the_notebook_and_stores_nothing():
+    sent = BlockGrid(2, 2)
+    sent[0, 0].size = 0  # the client clamps sizes to 1, so force it past the setter
+    sent._grid[0][0]._size = 0
+
+    with pytest.raises(requests.HTTPError) as error:
+        sent.post_to_web()
+
+    assert error.value.response.status_code == 400
+    assert error.value.response.json() == {
+        "grid_data": {"blocks": ["Block [0][0] has a size below 1."]}
+    }
+    assert Grid.objects.count() == 0

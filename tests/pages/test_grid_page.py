@@ -1,0 +1,136 @@
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.factories import checker_blocks
+
+pytestmark = pytest.mark.django_db
+
+
+class BlockColours(HTMLParser):
+    """Reads a page as a browser would and collects the colour of each grid cell, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_grid = False
+        self.colours = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "blockgrid" in attrs.get("class", ""):
+            self.in_grid = True
+        elif tag == "td" and self.in_grid:
+            self.colours.append(attrs.get("bgcolor"))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_grid = False
+
+
+def cells(html: str) -> list[str]:
+    parser = BlockColours()
+    parser.feed(html)
+    return parser.colours
+
+
+def test_grid_page_draws_every_block_in_its_colour(client, make_grid):
+    grid = make_grid(width=4, height=3, blocks=checker_blocks(4, 3))
+
+    response = client.get(f"/{grid.public_id}")
+
+    assert response.status_code == 200
+    expected = [f"#{r:02x}{g:02x}{b:02x}" for row in grid.blocks for r, g, b, _ in row]
+    assert cells(response.content.decode()) == expected
+
+
+def test_grid_page_shows_how_to_remix_it(client, make_grid):
+    grid = make_grid(ipb_class="ImageGrid")
+
+    html = client.get(f"/{grid.public_id}").content.decode()
+
+    assert f"ImageGrid.from_web('{grid.public_id}')" in html
+
+
+def test_secret_grid_page_shows_remix_with_secret_true(client, make_grid):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/secret/{grid.public_id}")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"BlockGrid.from_web('{grid.public_id}', secret=True)" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_grid_page_shows_the_post_date(client, make_grid):
+    grid = make_grid()
+
+    html = client.get(f"/{grid.public_id}").content.decode()
+
+    assert f'<time datetime="{grid.created_at.isoformat()}">' in html
+
+
+def test_code_cells_are_highlighted_and_escaped(client, make_grid):
+    hostile = "</pre><script>alert(1)</script>"
+    grid = make_grid(code_cells=["for block in grid:\n    block.red = 255", hostile])
+
+    html = client.get(f"/{grid.public_id}").content.decode()
+
+    section = html[html.index('<section class="code-cells">') :]
+    assert '<div class="highlight">' in section
+    assert "<script>" not in html
+    text_only = re.sub(r"<[^>]+>", "", section)
+    assert "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text_only
+    assert "Cell 2" in section
+
+
+def test_grid_without_code_cells_has_no_code_section(client, make_grid):
+    grid = make_grid(code_cells=None)
+
+    html = client.get(f"/{grid.public_id}").content.decode()
+
+    assert "The code behind it" not in html
+
+
+def test_secret_grid_is_404_at_its_public_url(client, make_grid):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/{grid.public_id}")
+
+    assert response.status_code == 404
+    assert "Nothing here" in response.content.decode()
+
+
+def test_public_grid_is_404_at_a_secret_url(client, make_grid):
+    grid = make_grid()
+
+    assert client.get(f"/secret/{grid.public_id}").status_code == 404
+
+
+def test_unknown_page_is_the_sites_404(client, db):
+    response = client.get("/no/such/page")
+
+    assert response.status_code == 404
+    assert "Nothing here" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_grid_page_is_compressed_when_the_browser_accepts_it(client, make_grid):
+    grid = make_grid(width=40, height=40, blocks=checker_blocks(40, 40))
+
+    response = client.get(f"/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+
+
+def test_page_loads_nothing_from_another_host(client, make_grid):
+    grid = make_grid(code_cells=["x = 1"])
+
+    html = client.get(f"/{grid.public_id}").content.decode()
+
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assets = [s for s in sources if not s.startswith(("/", "#", "data:"))]
+    # Only links a person clicks may leave the site (the ipythonblocks project's page).
+    assert assets == ["https://github.com/jiffyclub/ipythonblocks"] * 1
+    assert all(not s.startswith("//") for s in sources)
