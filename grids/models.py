@@ -6,19 +6,45 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grids.ids import new_secret_id, public_id_for
+from grids.render_cache import forget_rendered
+
+
+class GridState(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    AWAITING_APPROVAL = "awaiting", "Waiting for approval"
+
+
+def initial_state() -> str:
+    """New posts wait for a teacher when the site asks for approval (IPB_REQUIRE_APPROVAL)."""
+    if settings.IPB_REQUIRE_APPROVAL:
+        return GridState.AWAITING_APPROVAL
+    return GridState.PUBLISHED
 
 
 class GridQuerySet(models.QuerySet):
     """The one place that decides which grids the public may see.
 
     Every public surface (pages, /get, /random, the home page) starts from reachable() or
-    public(); nothing outside this module filters on `secret`. The admin and management
-    commands use Grid.objects.all() on purpose, and say so.
+    public(); nothing outside this module filters on `secret` or `state`. The admin and
+    management commands use Grid.objects.all() on purpose, and say so.
+
+    The moderation verbs (hide, unhide, approve, delete) live here too, so the admin, the
+    automatic hiding after reports and any script change a grid's state the same way, and
+    all of them forget what the cache holds of the grids they touch.
     """
 
     def reachable(self, *, secret: bool) -> "GridQuerySet":
         """Grids a visitor may open under the public routes, or under /secret/... if secret."""
-        return self.filter(secret=secret)
+        return self.filter(state=GridState.PUBLISHED, secret=secret)
+
+    def withheld(self, *, secret: bool) -> "GridQuerySet":
+        """Grids at a route's address that a visitor may not see: hidden or awaiting approval.
+
+        Their pages say why ("removed by a moderator", "waiting for a teacher") instead of a
+        bare 404, and show nothing of the grid.
+        """
+        return self.filter(secret=secret).exclude(state=GridState.PUBLISHED)
 
     def public(self) -> "GridQuerySet":
         """Grids we may list on the home page or pick for /random."""
@@ -47,6 +73,43 @@ class GridQuerySet(models.QuerySet):
             or self.filter(pk__lt=start).order_by("pk").first()
         )
 
+    def hide(self, *, by=None, reason: str) -> int:
+        """Hide these grids from every public surface. `by` None means the site itself did,
+        after reports; those reports then stay open for a teacher to review."""
+        return self._moderate(
+            resolve_reports=by is not None,
+            state=GridState.HIDDEN,
+            hidden_at=timezone.now(),
+            hidden_by=by,
+            hidden_reason=reason,
+        )
+
+    def unhide(self) -> int:
+        return self.filter(state=GridState.HIDDEN)._moderate(
+            state=GridState.PUBLISHED, hidden_at=None, hidden_by=None, hidden_reason=""
+        )
+
+    def approve(self) -> int:
+        return self.filter(state=GridState.AWAITING_APPROVAL)._moderate(state=GridState.PUBLISHED)
+
+    def delete(self):
+        public_ids = list(self.values_list("public_id", flat=True))
+        deleted = super().delete()
+        forget_rendered(public_ids)
+        return deleted
+
+    def _moderate(self, *, resolve_reports: bool = True, **changes) -> int:
+        with transaction.atomic():
+            grids = list(self.select_for_update().values_list("pk", "public_id"))
+            pks = [pk for pk, _ in grids]
+            changed = Grid.objects.filter(pk__in=pks).update(**changes)
+            if resolve_reports:
+                # A teacher's decision answers the reports that led to it.
+                open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
+                open_reports.update(resolved_at=timezone.now())
+        forget_rendered([public_id for _, public_id in grids])
+        return changed
+
 
 class Grid(models.Model):
     """A grid a student posted from a notebook, stored as the client sent it."""
@@ -71,12 +134,39 @@ class Grid(models.Model):
     blocks = models.JSONField()
     code_cells = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    state = models.CharField(max_length=16, choices=GridState.choices, default=initial_state)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty on a hidden grid means the site hid it after reports.",
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
 
     objects = GridQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="grid_newest_first")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="grid_newest_first"),
+            # The home page's latest grids and /random's next grid read only public grids:
+            # partial indexes keep both one short index scan however many grids are hidden
+            # or secret. Their condition is public() spelled out for the database.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="grid_public_newest_first",
+                condition=models.Q(state=GridState.PUBLISHED, secret=False),
+            ),
+            models.Index(
+                fields=["id"],
+                name="grid_public_by_id",
+                condition=models.Q(state=GridState.PUBLISHED, secret=False),
+            ),
+        ]
+        permissions = [("moderate_grid", "Can hide, unhide and approve grids")]
         constraints = [
             models.CheckConstraint(condition=models.Q(width__gte=1), name="grid_width_positive"),
             models.CheckConstraint(condition=models.Q(height__gte=1), name="grid_height_positive"),
@@ -103,6 +193,64 @@ class Grid(models.Model):
         route = "grids:secret-page" if self.secret else "grids:page"
         return reverse(route, kwargs={"public_id": self.public_id})
 
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        forget_rendered([self.public_id])
+        return deleted
+
+    def get_report_url(self):
+        route = "grids:secret-report" if self.secret else "grids:report"
+        return reverse(route, kwargs={"public_id": self.public_id})
+
     @property
     def block_count(self) -> int:
         return self.width * self.height
+
+    @property
+    def hidden_by_the_site(self) -> bool:
+        return self.state == GridState.HIDDEN and self.hidden_by_id is None
+
+    def record_report(self, *, reason: str, details: str, reporter: str) -> "Report":
+        """Store a visitor's report; past the site's threshold, hide the grid until a teacher
+        looks (IPB_AUTO_HIDE_AFTER_REPORTS, off when 0)."""
+        report = Report.objects.create(grid=self, reason=reason, details=details, reporter=reporter)
+        threshold = settings.IPB_AUTO_HIDE_AFTER_REPORTS
+        if threshold and self.state == GridState.PUBLISHED:
+            open_reports = self.reports.filter(resolved_at=None)
+            reporters = open_reports.values("reporter").distinct().count()
+            if reporters >= threshold:
+                reasons = sorted(set(open_reports.values_list("reason", flat=True)))
+                Grid.objects.filter(pk=self.pk).hide(
+                    by=None,
+                    reason=f"Hidden automatically after reports from {reporters} visitors "
+                    f"({', '.join(reasons)}).",
+                )
+        return report
+
+
+class Report(models.Model):
+    """A visitor's "Report this grid": what they saw, never who they are."""
+
+    class Reason(models.TextChoices):
+        HURTFUL = "hurtful", "Hurtful, mean or bullying"
+        INAPPROPRIATE = "inappropriate", "Not appropriate for school"
+        PERSONAL = "personal", "Shows someone's personal information"
+        SPAM = "spam", "Spam or advertising"
+        OTHER = "other", "Something else"
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    details = models.TextField(max_length=500, blank=True)
+    # A keyed hash of the reporter's address: enough to count distinct reporters, useless
+    # for finding out who they are (grids/throttling.py).
+    reporter = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a teacher's decision on the grid answered it."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.grid.public_id})"

@@ -12,6 +12,12 @@ urlpatterns = [
     path("about", views.AboutView.as_view(), name="about"),
     path("random", views.RandomGridView.as_view(), name="random"),
     path("secret/<grid_id:public_id>", views.GridPageView.as_view(secret=True), name="secret-page"),
+    path(
+        "secret/<grid_id:public_id>/report",
+        views.ReportGridView.as_view(secret=True),
+        name="secret-report",
+    ),
     # Last: a grid id is any short run of letters and digits, so the fixed pages above win.
     path("<grid_id:public_id>", views.GridPageView.as_view(), name="page"),
+    path("<grid_id:public_id>/report", views.ReportGridView.as_view(), name="report"),
 ]

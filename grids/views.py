@@ -2,16 +2,19 @@
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from grids.models import Grid
+from grids.forms import ReportForm
+from grids.models import Grid, GridState
 from grids.render_cache import cached_rendering
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
+from grids.throttling import anonymous_reporter, client_address, over_limit
 
 
 def thumbnail_uri(grid: Grid) -> str:
@@ -55,6 +58,12 @@ class GridPageView(DetailView):
     def get_queryset(self):
         return Grid.objects.reachable(secret=self.secret)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return withheld_grid_page(request, kwargs["public_id"], secret=self.secret)
+
     def get_context_data(self, **kwargs):
         grid = self.object
         rendered = cached_rendering(
@@ -64,6 +73,55 @@ class GridPageView(DetailView):
             grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
         )
         return super().get_context_data(rendered=rendered, code_cells=code_cells, **kwargs)
+
+
+def withheld_grid_page(request, public_id: str, *, secret: bool):
+    """Say why a grid at this address cannot be seen, showing nothing of it; else 404."""
+    grid = Grid.objects.withheld(secret=secret).filter(public_id=public_id).only("state").first()
+    if grid is None:
+        raise Http404
+    if grid.state == GridState.AWAITING_APPROVAL:
+        return render(request, "grids/grid_awaiting_approval.html", status=200)
+    # 410 Gone: removed on purpose, and search engines drop it.
+    return render(request, "grids/grid_removed.html", status=410)
+
+
+class ReportGridView(View):
+    """ "Report this grid": a short form for anyone who sees something hurtful."""
+
+    secret = False  # grids/urls.py passes secret=True for /secret/<id>/report
+
+    def get_grid(self):
+        return get_object_or_404(
+            Grid.objects.reachable(secret=self.secret).only("public_id", "secret", "state"),
+            public_id=self.kwargs["public_id"],
+        )
+
+    def get(self, request, public_id):
+        return self.form_page(request, self.get_grid(), ReportForm())
+
+    def post(self, request, public_id):
+        grid = self.get_grid()
+        refused, retry_after = over_limit(
+            "report", client_address(request), settings.IPB_THROTTLE_REPORTS
+        )
+        if refused:
+            response = render(request, "grids/report_throttled.html", status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            return self.form_page(request, grid, form, status=400)
+        grid.record_report(
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            reporter=anonymous_reporter(request),
+        )
+        return render(request, "grids/report_thanks.html", {"grid": grid})
+
+    def form_page(self, request, grid, form, status=200):
+        context = {"grid": grid, "form": form}
+        return render(request, "grids/report_form.html", context, status=status)
 
 
 class RandomGridView(View):

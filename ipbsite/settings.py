@@ -209,6 +209,14 @@ IPB_MAX_CODE_CELL_CHARS = env_int("IPB_MAX_CODE_CELL_CHARS", 50_000)
 # Django itself refuses request bodies it reads over this size; ours is checked in the parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = IPB_MAX_BODY_BYTES
 
+# Moderation (README, Moderation). Approval first: new posts wait for a teacher before anyone
+# else sees them. Automatic hiding: after reports from this many different visitors a grid is
+# hidden until a teacher looks; 0 turns it off.
+IPB_REQUIRE_APPROVAL = env_bool("IPB_REQUIRE_APPROVAL", False)
+IPB_AUTO_HIDE_AFTER_REPORTS = env_int("IPB_AUTO_HIDE_AFTER_REPORTS", 0)
+# Reports one client address may send, in Django REST framework's rate form ("N/period").
+IPB_THROTTLE_REPORTS = os.environ.get("IPB_THROTTLE_REPORTS", "10/hour")
+
 # How many of the latest public grids the home page shows.
 IPB_HOME_LATEST_GRIDS = env_int("IPB_HOME_LATEST_GRIDS", 12)
 

@@ -1,0 +1,76 @@
+"""Who is asking, and how often: client addresses and rate limits counted in the shared cache.
+
+Counting happens with the cache's atomic add and incr, so limits hold across every gunicorn
+process and host that shares the cache, and two simultaneous requests cannot both read
+"one left". When the cache is down the limit lets requests through and logs it: a classroom
+must keep working when memcached restarts.
+"""
+
+import hashlib
+import hmac
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Django REST framework's rate form: "30/minute" -> (30, 60). Period by first letter."""
+    count, _, period = rate.partition("/")
+    try:
+        return int(count), PERIOD_SECONDS[period.strip()[0].lower()]
+    except (ValueError, KeyError, IndexError):
+        raise ValueError(f"not a rate like '30/minute': {rate!r}") from None
+
+
+def client_address(request) -> str:
+    """The client's IP address. With IPB_TRUSTED_PROXY_COUNT proxies in front, the address the
+    nearest untrusted hop gave, read from the right of X-Forwarded-For; else REMOTE_ADDR, since
+    anyone can send an X-Forwarded-For header of their own."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [hop for hop in forwarded if hop]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
+
+
+def anonymous_reporter(request) -> str:
+    """A keyed hash of the client address: counts distinct visitors, names nobody."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:32]
+
+
+def over_limit(scope: str, identity: str, rate: str) -> tuple[bool, int]:
+    """Count one request of `identity` in `scope` against `rate`.
+
+    Returns (refused, seconds until the current window ends). Fixed windows: the counter's key
+    holds the window's start, so it expires by itself.
+    """
+    allowed, period = parse_rate(rate)
+    now = int(time.time())
+    window_start = now - now % period
+    retry_after = window_start + period - now
+    key = f"rate:{scope}:{identity}:{window_start}"
+    try:
+        if cache.add(key, 1, timeout=period + 1):
+            return allowed < 1, retry_after
+        count = cache.incr(key)
+    except ValueError:
+        # incr found no key: it expired or was evicted after add, or the cache is down
+        # (pymemcache, ignoring errors, reads a dead server as a missing key).
+        if cache.add(key, 1, timeout=period + 1):
+            return allowed < 1, retry_after
+        logger.warning("Rate limit %s not counted: the cache is not answering.", scope)
+        return False, 0
+    return count > allowed, retry_after
