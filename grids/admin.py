@@ -1,0 +1,296 @@
+"""Moderation in the Django admin, for teachers, often on a phone.
+
+Grids are student work, so they are read-only here: a teacher finds a grid (by id or by pasting
+its URL), looks at it as the site shows it, and hides, unhides, approves or deletes it. Every
+action goes through the GridQuerySet verbs, so the admin and the rest of the site change a
+grid's state the same way, and Django's admin history records who did what.
+
+The admin starts from Grid.objects.all() on purpose: moderators must see every grid, hidden,
+waiting and secret ones included.
+"""
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, F, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from grids.models import Grid, GridState, Report
+from grids.render_cache import cached_rendering
+from grids.rendering.code import highlight_code_cells
+from grids.rendering.html import render_grid
+from grids.views import thumbnail_uri
+
+
+def grid_id_from_search(term: str) -> str:
+    """A pasted grid URL ("https://site/secret/abc?x#y") searches for its id ("abc")."""
+    term = term.strip()
+    if "/" not in term:
+        return term
+    segments = [segment for segment in urlsplit(term).path.split("/") if segment]
+    if segments and segments[-1] == "report":
+        segments.pop()
+    return segments[-1] if segments else term
+
+
+class HideReasonForm(forms.Form):
+    REASONS = [
+        "Hurtful, mean or bullying",
+        "Not appropriate for school",
+        "Shows someone's personal information",
+        "Spam or advertising",
+    ]
+    reason = forms.ChoiceField(
+        choices=[(reason, reason) for reason in REASONS] + [("", "Other (type it below)")],
+        required=False,
+        widget=forms.RadioSelect,
+        initial=REASONS[0],
+    )
+    other_reason = forms.CharField(max_length=300, required=False, label="Other reason")
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = cleaned.get("other_reason", "").strip() or cleaned.get("reason", "")
+        if not reason:
+            raise forms.ValidationError("Pick a reason or type one.")
+        cleaned["hide_reason"] = reason
+        return cleaned
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open reports"), ("any", "Ever reported"), ("none", "Never reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_report_count__gt=0)
+        if self.value() == "any":
+            return queryset.filter(reports__isnull=False).distinct()
+        if self.value() == "none":
+            return queryset.filter(reports__isnull=True)
+        return queryset
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "details", "resolved_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = [
+        "preview",
+        "grid_link",
+        "created_at",
+        "size",
+        "ipb_class",
+        "secret",
+        "state",
+        "open_reports",
+    ]
+    list_display_links = ["preview"]
+    list_filter = ["state", "secret", ReportedFilter, "ipb_class", "created_at"]
+    search_fields = ["=public_id"]
+    search_help_text = "Paste a grid's id or its whole URL."
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    # Delete is Django's own action, with its confirmation page; it needs delete permission.
+    actions = ["hide_grids", "unhide_grids", "approve_grids"]
+    inlines = [ReportInline]
+    readonly_fields = [
+        "grid_link",
+        "state",
+        "hidden_at",
+        "hidden_by_name",
+        "hidden_reason",
+        "secret",
+        "created_at",
+        "ipb_class",
+        "ipb_version",
+        "python_version",
+        "size",
+        "lines_on",
+        "grid_as_shown",
+        "code_as_shown",
+    ]
+    fieldsets = [
+        (None, {"fields": ["grid_link", "state", "grid_as_shown", "code_as_shown"]}),
+        ("Moderation", {"fields": ["hidden_at", "hidden_by_name", "hidden_reason"]}),
+        (
+            "Details",
+            {
+                "fields": [
+                    "secret",
+                    "created_at",
+                    "ipb_class",
+                    "size",
+                    "lines_on",
+                    "ipb_version",
+                    "python_version",
+                ]
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["grids/css/grid.css", "grids/css/pygments.css", "grids/css/admin.css"]}
+        js = ["grids/js/grid-tooltips.js"]
+
+    def get_queryset(self, request):
+        # Grid.objects.all(), not public(): moderators see every grid. The list shows
+        # thumbnails (cached), so the big columns load only when a page needs them.
+        open_reports = Count("reports", filter=Q(reports__resolved_at=None))
+        return (
+            Grid.objects.all()
+            .annotate(open_report_count=open_reports)
+            .defer("blocks", "code_cells")
+            .order_by(*self.get_ordering(request))
+        )
+
+    def get_ordering(self, request):
+        # Newest first, with the grids people reported (and nobody has answered yet) on top.
+        return ["-open_report_count", "-created_at", "-pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, grid_id_from_search(search_term))
+
+    # Student work is never edited, and grids only ever come from students.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A grid's reports go with it: deleting a grid needs no separate right over reports.
+        perms_needed.discard(Report._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("grids.moderate_grid")
+
+    @admin.display(description="Grid")
+    def preview(self, grid):
+        return format_html(
+            '<img class="grid-thumbnail" src="{}" alt="" width="48" height="48">',
+            thumbnail_uri(grid),
+        )
+
+    @admin.display(description="Id", ordering="public_id")
+    def grid_link(self, grid):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', grid.get_absolute_url(), grid.public_id
+        )
+
+    @admin.display(description="Size")
+    def size(self, grid):
+        return f"{grid.width} × {grid.height}"
+
+    @admin.display(description="Open reports", ordering="open_report_count")
+    def open_reports(self, grid):
+        return grid.open_report_count
+
+    @admin.display(description="Hidden by")
+    def hidden_by_name(self, grid):
+        if grid.hidden_by_the_site:
+            return "The site, after reports"
+        return grid.hidden_by or "-"
+
+    @admin.display(description="The grid as the site shows it")
+    def grid_as_shown(self, grid):
+        rendered = cached_rendering(
+            grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
+        )
+        # The renderer's own output, built from integers only (grids/rendering/html.py).
+        return mark_safe(
+            f'<style>{rendered.css}</style><div class="grid-frame">{rendered.table}</div>'
+        )
+
+    @admin.display(description="Code cells")
+    def code_as_shown(self, grid):
+        cells = cached_rendering(
+            grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
+        )
+        # Pygments' escaped output (grids/rendering/code.py).
+        return mark_safe("".join(cells)) if cells else "-"
+
+    @admin.action(description="Hide selected grids…", permissions=["moderate"])
+    def hide_grids(self, request, queryset):
+        form = HideReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["hide_reason"]
+            grids = list(queryset)
+            queryset.hide(by=request.user, reason=reason)
+            for grid in grids:
+                self.log_change(request, grid, f"Hidden: {reason}")
+            self.message_user(request, f"Hid {len(grids)} grid(s): {reason}", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide grids",
+            "grids": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/grids/grid/hide_grids.html", context)
+
+    @admin.action(description="Unhide selected grids", permissions=["moderate"])
+    def unhide_grids(self, request, queryset):
+        self._apply(request, queryset.filter(state=GridState.HIDDEN), "unhide", "Unhidden")
+
+    @admin.action(description="Approve selected grids", permissions=["moderate"])
+    def approve_grids(self, request, queryset):
+        waiting = queryset.filter(state=GridState.AWAITING_APPROVAL)
+        self._apply(request, waiting, "approve", "Approved")
+
+    def _apply(self, request, queryset, verb: str, done: str):
+        grids = list(queryset)
+        getattr(Grid.objects.filter(pk__in=[grid.pk for grid in grids]), verb)()
+        for grid in grids:
+            self.log_change(request, grid, done)
+        self.message_user(request, f"{done} {len(grids)} grid(s).", messages.SUCCESS)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "grid_link", "reason", "details", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["=grid__public_id"]
+    list_select_related = ["grid"]
+    readonly_fields = ["grid", "reason", "details", "created_at", "resolved_at"]
+
+    def get_ordering(self, request):
+        # Open reports first, then the newest.
+        return [F("resolved_at").asc(nulls_first=True), "-created_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, grid_id_from_search(search_term))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Grid", ordering="grid__public_id")
+    def grid_link(self, report):
+        url = reverse("admin:grids_grid_change", args=[report.grid_id])
+        return format_html('<a href="{}">{}</a>', url, report.grid.public_id)

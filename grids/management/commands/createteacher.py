@@ -1,0 +1,70 @@
+"""Create a teacher: an admin login that can moderate grids and do nothing else.
+
+Schools add teachers without handing out superuser accounts. Like createsuperuser, it asks
+for the password, or with --noinput reads it from DJANGO_TEACHER_PASSWORD (for scripts).
+"""
+
+import getpass
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+PASSWORD_VARIABLE = "DJANGO_TEACHER_PASSWORD"
+
+
+def create_teacher(username: str, password: str, email: str = ""):
+    """A staff user in the Teachers group (made by migration grids 0003)."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise CommandError(f"A user named {username!r} already exists.")
+    try:
+        teachers = Group.objects.get(name="Teachers")
+    except Group.DoesNotExist:
+        raise CommandError(
+            "The Teachers group is missing: run `manage.py migrate` first."
+        ) from None
+    user = User(username=username, email=email, is_staff=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        user.groups.add(teachers)
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create a teacher account that can moderate grids in the admin, and nothing else."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help=f"Do not prompt; read the password from {PASSWORD_VARIABLE}.",
+        )
+
+    def handle(self, *args, username, email, interactive, **options):
+        if interactive:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The two passwords differ.")
+        else:
+            # Read here, like createsuperuser reads DJANGO_SUPERUSER_PASSWORD.
+            password = os.environ.get(PASSWORD_VARIABLE, "")
+            if not password:
+                raise CommandError(f"Set {PASSWORD_VARIABLE} to use --noinput.")
+        create_teacher(username, password, email)
+        self.stdout.write(
+            self.style.SUCCESS(f"Teacher {username!r} created. They log in at /admin/.")
+        )
