@@ -94,15 +94,16 @@ class ReportInline(admin.TabularInline):
 
 @admin.register(Grid)
 class GridAdmin(admin.ModelAdmin):
+    # What a teacher decides on comes first: a phone shows the first few columns unscrolled.
     list_display = [
         "preview",
         "grid_link",
+        "state",
+        "open_reports",
         "created_at",
         "size",
         "ipb_class",
         "secret",
-        "state",
-        "open_reports",
     ]
     list_display_links = ["preview"]
     list_filter = ["state", "secret", ReportedFilter, "ipb_class", "created_at"]

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -17,10 +18,16 @@ def _collected_static(tmp_path_factory):
     """Static files collected as in production (hashed names, whitenoise), once per run.
 
     With DEBUG off the site links hashed file names from a manifest, which only collectstatic
-    writes; the tests serve exactly what gunicorn would.
+    writes; the tests serve exactly what gunicorn would. The live server's own static handler
+    looks files up by their unhashed names and would answer 404, so it is told to pass every
+    request on to the site, where WhiteNoise serves /static/ as in production.
     """
-    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+    with (
+        override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")),
+        pytest.MonkeyPatch.context() as patch,
+    ):
         call_command("collectstatic", interactive=False, verbosity=0)
+        patch.setattr(StaticFilesHandler, "_should_handle", lambda handler, path: False)
         yield
 
 

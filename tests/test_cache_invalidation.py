@@ -1,0 +1,79 @@
+"""Moderation drops everything the shared cache holds of a grid, for every process at once.
+
+Run against memcached (MEMCACHED_SERVERS, as CI does), a second, independent cache client
+stands for another gunicorn process: what it reads is what that process would serve.
+"""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
+
+from grids.models import Grid
+from grids.render_cache import RENDERED_PARTS, rendered_key
+from tests.conftest import running_in_ci
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_process_cache():
+    if not settings.MEMCACHED_SERVERS:
+        reason = "needs MEMCACHED_SERVERS: a shared cache is what this pins"
+        if running_in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    other = caches.create_connection("default")
+    yield other
+    other.close()
+
+
+def cached_parts(cache_client, grid: Grid) -> set[str]:
+    keys = {part: rendered_key(grid.public_id, part) for part in RENDERED_PARTS}
+    found = cache_client.get_many(list(keys.values()))
+    return {part for part, key in keys.items() if key in found}
+
+
+@pytest.fixture
+def rendered_grid(client, make_grid):
+    grid = make_grid(code_cells=["grid.show()"])
+    client.get(f"/{grid.public_id}")  # the table and the code
+    client.get("/")  # the thumbnail
+    assert cached_parts(cache, grid) == set(RENDERED_PARTS)
+    return grid
+
+
+@pytest.mark.parametrize(
+    "moderate",
+    [
+        pytest.param(lambda grids: grids.hide(by=None, reason="test"), id="hide"),
+        pytest.param(lambda grids: grids.delete(), id="delete-queryset"),
+        pytest.param(lambda grids: grids.get().delete(), id="delete-one"),
+    ],
+)
+def test_moderating_a_grid_empties_the_shared_cache_for_every_process(
+    client, rendered_grid, other_process_cache, moderate
+):
+    assert cached_parts(other_process_cache, rendered_grid) == set(RENDERED_PARTS)
+
+    moderate(Grid.objects.filter(pk=rendered_grid.pk))
+
+    assert cached_parts(other_process_cache, rendered_grid) == set()
+    assert client.get(f"/{rendered_grid.public_id}").status_code in (404, 410)
+
+
+@pytest.mark.parametrize("verb", ["unhide", "approve"])
+def test_unhiding_and_approving_empty_the_shared_cache_too(
+    rendered_grid, other_process_cache, verb
+):
+    grids = Grid.objects.filter(pk=rendered_grid.pk)
+    grids.update(state="hidden" if verb == "unhide" else "awaiting")
+
+    getattr(grids, verb)()
+
+    assert cached_parts(other_process_cache, rendered_grid) == set()
+
+
+def test_moderation_empties_the_default_cache_whatever_it_is(rendered_grid):
+    Grid.objects.filter(pk=rendered_grid.pk).hide(by=None, reason="test")
+
+    assert cached_parts(cache, rendered_grid) == set()
