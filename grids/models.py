@@ -100,7 +100,9 @@ class GridQuerySet(models.QuerySet):
 
     def _moderate(self, *, resolve_reports: bool = True, **changes) -> int:
         with transaction.atomic():
-            grids = list(self.select_for_update().values_list("pk", "public_id"))
+            # Read the rows first (self may carry annotations, like the admin's report count,
+            # which an UPDATE cannot), then change them by primary key.
+            grids = list(self.values_list("pk", "public_id"))
             pks = [pk for pk, _ in grids]
             changed = Grid.objects.filter(pk__in=pks).update(**changes)
             if resolve_reports:

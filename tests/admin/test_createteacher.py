@@ -57,3 +57,16 @@ def test_createteacher_refuses_an_existing_username(monkeypatch, django_user_mod
 
     with pytest.raises(CommandError, match="already exists"):
         call_command("createteacher", "ms.honey", "--noinput")
+
+
+def test_createteacher_restores_a_deleted_teachers_group(monkeypatch):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Teachers").delete()
+    monkeypatch.setenv("DJANGO_TEACHER_PASSWORD", "a-long-class-password-42")
+
+    call_command("createteacher", "ms.honey", "--noinput")
+
+    teachers = Group.objects.get(name="Teachers")
+    assert teachers.permissions.count() == 4
+    assert teachers.user_set.get().username == "ms.honey"

@@ -8,7 +8,7 @@ import getpass
 import os
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -16,18 +16,31 @@ from django.db import transaction
 
 PASSWORD_VARIABLE = "DJANGO_TEACHER_PASSWORD"
 
+# What moderation needs and no more. Migration grids 0003 made the group with this same list
+# (a migration keeps its own frozen copy); the command puts the group back as it should be if
+# someone deleted or changed it.
+TEACHER_PERMISSIONS = [
+    ("grids", "view_grid"),
+    ("grids", "moderate_grid"),
+    ("grids", "delete_grid"),
+    ("grids", "view_report"),
+]
+
+
+def teachers_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Teachers")
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in TEACHER_PERMISSIONS
+    )
+    return group
+
 
 def create_teacher(username: str, password: str, email: str = ""):
-    """A staff user in the Teachers group (made by migration grids 0003)."""
+    """A staff user in the Teachers group."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise CommandError(f"A user named {username!r} already exists.")
-    try:
-        teachers = Group.objects.get(name="Teachers")
-    except Group.DoesNotExist:
-        raise CommandError(
-            "The Teachers group is missing: run `manage.py migrate` first."
-        ) from None
     user = User(username=username, email=email, is_staff=True)
     try:
         validate_password(password, user)
@@ -36,7 +49,7 @@ def create_teacher(username: str, password: str, email: str = ""):
     user.set_password(password)
     with transaction.atomic():
         user.save()
-        user.groups.add(teachers)
+        user.groups.add(teachers_group())
     return user
 
 
