@@ -17,8 +17,8 @@ from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
+from grids.inline_styles import allow_inline_style
 from grids.models import Grid, GridState, Report
 from grids.render_cache import cached_rendering
 from grids.rendering.code import highlight_code_cells
@@ -127,11 +127,9 @@ class GridAdmin(admin.ModelAdmin):
         "python_version",
         "size",
         "lines_on",
-        "grid_as_shown",
-        "code_as_shown",
     ]
     fieldsets = [
-        (None, {"fields": ["grid_link", "state", "grid_as_shown", "code_as_shown"]}),
+        (None, {"fields": ["grid_link", "state"]}),
         ("Moderation", {"fields": ["hidden_at", "hidden_by_name", "hidden_reason"]}),
         (
             "Details",
@@ -178,6 +176,23 @@ class GridAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The grid as the site draws it, with its code: templates/admin/grids/grid/change_form.html.
+        grid = self.get_object(request, object_id)
+        if grid is not None:
+            rendered = cached_rendering(
+                grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
+            )
+            extra_context = {
+                **(extra_context or {}),
+                "grid_style": allow_inline_style(request, rendered.css),
+                "grid_table": rendered.table,
+                "grid_code_cells": cached_rendering(
+                    grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # A grid's reports go with it: deleting a grid needs no separate right over reports.
@@ -213,24 +228,6 @@ class GridAdmin(admin.ModelAdmin):
         if grid.hidden_by_the_site:
             return "The site, after reports"
         return grid.hidden_by or "-"
-
-    @admin.display(description="The grid as the site shows it")
-    def grid_as_shown(self, grid):
-        rendered = cached_rendering(
-            grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
-        )
-        # The renderer's own output, built from integers only (grids/rendering/html.py).
-        return mark_safe(
-            f'<style>{rendered.css}</style><div class="grid-frame">{rendered.table}</div>'
-        )
-
-    @admin.display(description="Code cells")
-    def code_as_shown(self, grid):
-        cells = cached_rendering(
-            grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
-        )
-        # Pygments' escaped output (grids/rendering/code.py).
-        return mark_safe("".join(cells)) if cells else "-"
 
     @admin.action(description="Hide selected grids…", permissions=["moderate"])
     def hide_grids(self, request, queryset):

@@ -66,6 +66,8 @@ def over_limit(scope: str, identity: str, rate: str) -> tuple[bool, int]:
         if cache.add(key, 1, timeout=period + 1):
             return allowed < 1, retry_after
         count = cache.incr(key)
+        if count is False:  # pymemcache, ignoring a dead server, answers False, not a miss
+            raise ValueError(key)
     except ValueError:
         # incr found no key: it expired or was evicted after add, or the cache is down
         # (pymemcache, ignoring errors, reads a dead server as a missing key).

@@ -5,9 +5,12 @@ its default and what production wants; keep the two in step. No other module rea
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +39,17 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate in Django REST framework's form, "30/minute": checked here, so a typo stops the
+    site at startup rather than failing every request it limits."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"\d+/(s|m|h|d)[a-z]*", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate like 30/minute or 10/hour, not {value!r}"
+        )
+    return value
 
 
 def env_secret(name: str, development_default: str) -> str:
@@ -68,6 +82,52 @@ if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
+# HTTPS (README, Security and operations). Off unless asked for: some schools serve plain
+# HTTP on their LAN.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Never redirect the client's API: `requests` follows a 301/302 on a POST with a GET, so an old
+# notebook posting to http:// would lose its grid (CONTRACT.md, The URLs). Matched against the
+# path without its leading slash. /healthz and /readyz are answered before this middleware runs.
+SECURE_REDIRECT_EXEMPT = [r"^post$", r"^get/", r"^api/"]
+# HSTS: once the site is HTTPS-only, browsers are told to keep it so for a year (the preload
+# lists' minimum). Sent only over HTTPS, so it never reaches a plain-HTTP LAN.
+SECURE_HSTS_SECONDS = env_int(
+    "DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE_SSL_REDIRECT else 0
+)
+# Subdomains of the site's own host name only (*.blocks.school.example, not school.example).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload token only consents to the domain being added to browsers' built-in HTTPS list
+# (hstspreload.org), which takes registrable domains, not a school's subdomain. Set it false if
+# the site sits on a domain you may one day serve over plain HTTP.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", SECURE_SSL_REDIRECT)
+# Cookies (the admin's session and CSRF) only over HTTPS once the site is HTTPS-only; on a
+# plain-HTTP LAN a secure cookie would never come back and teachers could not log in.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", SECURE_SSL_REDIRECT)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# A secret grid's URL is its only key. "strict-origin" sends just the scheme and host, even to
+# our own pages, so /secret/<id> never reaches another site or our own access logs through
+# Referer; Django's CSRF check over HTTPS is satisfied by the origin alone.
+SECURE_REFERRER_POLICY = "strict-origin"
+
+# Content-Security-Policy, by django-csp 4 (Django's own arrives in 6.0). No inline script
+# anywhere; the one inline <style> (a grid's per-grid sizes) is allowed by its hash, added per
+# response (grids/inline_styles.py). Thumbnails are data: PNGs. The Django admin (5.2) needs
+# nothing more: its scripts and styles are files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -78,19 +138,30 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
+    "axes",
     "grids",
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer probes by IP address and over plain HTTP, which ALLOWED_HOSTS and
+    # the HTTPS redirect would refuse; probes every few seconds are also kept out of the logs.
+    "grids.health.HealthCheckMiddleware",
+    "grids.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "grids.inline_styles.InlineStyleCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Below GZip, so the ETag is of the plain body; answers revalidations with 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ipbsite.urls"
@@ -160,6 +231,20 @@ CACHES = {
     )
 }
 
+# Admin login throttling (django-axes): failures are counted in the database, so the limit
+# holds across every gunicorn process and host. Per user name and address together, so a
+# guesser at one school cannot lock a teacher out everywhere, and other teachers are unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out login stops here
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("IPB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("IPB_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same address the post and report throttles see (IPB_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "grids.throttling.client_address"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -215,14 +300,37 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IPB_MAX_BODY_BYTES
 IPB_REQUIRE_APPROVAL = env_bool("IPB_REQUIRE_APPROVAL", False)
 IPB_AUTO_HIDE_AFTER_REPORTS = env_int("IPB_AUTO_HIDE_AFTER_REPORTS", 0)
 # Reports one client address may send, in Django REST framework's rate form ("N/period").
-IPB_THROTTLE_REPORTS = os.environ.get("IPB_THROTTLE_REPORTS", "10/hour")
+IPB_THROTTLE_REPORTS = env_rate("IPB_THROTTLE_REPORTS", "10/hour")
+# Posts (POST /post, /api/grids) one client address may send. A whole school shares one
+# address: a class of 30 posting at once uses 30, and each student posting four times a minute
+# still fits, while a script looping on /post is held to two a second.
+IPB_THROTTLE_POSTS = env_rate("IPB_THROTTLE_POSTS", "120/minute")
+
+# Seconds a shared cache (a school's proxy, a CDN) may serve a public grid's page or JSON
+# without asking again: at most this long can a hidden grid linger there. Browsers always
+# revalidate (grids/http_caching.py), so for them hiding is immediate.
+IPB_SHARED_CACHE_MAX_AGE = env_int("IPB_SHARED_CACHE_MAX_AGE", 60)
 
 # How many of the latest public grids the home page shows.
 IPB_HOME_LATEST_GRIDS = env_int("IPB_HOME_LATEST_GRIDS", 12)
 
+# One JSON object per line on stdout, with the request id of the request being served, and
+# secret grid ids masked (grids/request_log.py). RequestLogMiddleware writes one line per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "grids.request_log.JsonLogFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # runserver's own access lines, in the same format (its default handler prints the
+        # raw request line, secret ids and all, to stderr).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,3 +1,6 @@
+"""The site's routes. /healthz and /readyz are not here: grids.health.HealthCheckMiddleware
+answers them ahead of the host check and the HTTPS redirect (README, Operability)."""
+
 from django.contrib import admin
 from django.urls import include, path
 

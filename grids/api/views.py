@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from grids.api.serializers import GridDataSerializer, GridPostSerializer
+from grids.api.throttles import PostRateThrottle
 from grids.ids import is_well_formed_id
 from grids.models import Grid
 
@@ -20,6 +21,10 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         return Grid.objects.reachable(secret=self.secret)
+
+    def get_throttles(self):
+        # Only a post stores anything; fetches are cheap reads and scripts remix in loops.
+        return [PostRateThrottle()] if self.action == "create" else []
 
     def get_serializer_class(self):
         return GridPostSerializer if self.action == "create" else GridDataSerializer

@@ -1,0 +1,107 @@
+"""Logs as JSON lines, one line per request, each tagged with its request id.
+
+A secret grid's id is the only key to it, so it must never reach a log: every line written
+through JsonLogFormatter has /secret/<id> (and /secret-grids/<id>) masked, whoever logged it
+(Django's "Not Found: /secret/..." warnings, a traceback, our own request line). Query strings
+and Referer headers are never logged.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.core.signals import request_finished
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+logger = logging.getLogger(__name__)
+
+# The request being served in this thread; logging reads it for every line.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_request_id", default=None
+)
+
+# Covers /secret/<id>, /get/secret/<id>, /secret/<id>/report and /api/secret-grids/<id>, in
+# paths and in full URLs, whatever the id looks like (a wrong id may be a real one mistyped).
+_SECRET_ID = re.compile(r"(/secret/|/secret-grids/)[^/\s?#\"'\\]+")
+# An incoming X-Request-ID is kept only if it is a short token: anything else (long, or with
+# spaces, quotes or newlines) could forge or bloat log lines, so we make our own instead.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
+
+
+def redact_secret_ids(text: str) -> str:
+    return _SECRET_ID.sub(r"\1<secret>", text)
+
+
+def request_id_for(request) -> str:
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+    return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+class JsonLogFormatter(JsonFormatter):
+    """python-json-logger's formatter: time, level, logger, message, any `extra` fields, and
+    the request id; secret ids masked in the whole line."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("fmt", ["levelname", "name", "message"])
+        kwargs.setdefault("rename_fields", {"levelname": "level"})
+        kwargs.setdefault("timestamp", "time")  # ISO 8601, UTC
+        # Django passes the request (and runserver its socket) as `extra`: their reprs say
+        # nothing the request line does not, so leave them out.
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request", "server_time"])
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, log_data, record, message_dict) -> None:
+        super().add_fields(log_data, record, message_dict)
+        request_id = current_request_id.get()
+        if request_id is not None:
+            log_data.setdefault("request_id", request_id)
+
+    def format(self, record) -> str:
+        return redact_secret_ids(super().format(record))
+
+
+def forget_request_id(**kwargs) -> None:
+    current_request_id.set(None)
+
+
+request_finished.connect(forget_request_id, dispatch_uid="grids.request_log.forget_request_id")
+
+
+class RequestLogMiddleware:
+    """One log line per request (method, path, route, status, duration) under a request id,
+    which the response echoes in X-Request-ID so a user's report can be matched to the log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_for(request)
+        # Kept until the response is closed (forget_request_id), not just until this returns:
+        # Django logs a 4xx or 5xx ("Not Found: ...") after the last middleware is done.
+        current_request_id.set(request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        self.log(request, response, started)
+        return response
+
+    def log(self, request, response, started: float) -> None:
+        path = redact_secret_ids(request.path)
+        match = getattr(request, "resolver_match", None)
+        logger.log(
+            logging.ERROR if response.status_code >= 500 else logging.INFO,
+            "%s %s %s",
+            request.method,
+            path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": path,
+                "route": match.view_name if match else None,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )

@@ -1,0 +1,99 @@
+"""One JSON line per request on stdout, under a request id, and never a secret grid's id."""
+
+import io
+import json
+import logging
+
+import pytest
+
+from grids.models import Grid
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def log_output():
+    """What the configured stdout handler (settings.LOGGING) writes, formatter and all."""
+    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    captured = io.StringIO()
+    original = handler.setStream(captured)
+    yield captured
+    handler.setStream(original)
+
+
+def log_lines(log_output) -> list[dict]:
+    return [json.loads(line) for line in log_output.getvalue().splitlines()]
+
+
+def request_lines(log_output) -> list[dict]:
+    return [line for line in log_lines(log_output) if line["name"] == "grids.request_log"]
+
+
+def test_secret_page_request_is_logged_as_json_without_its_id(client, make_grid, log_output):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/secret/{grid.public_id}")
+
+    assert response.status_code == 200
+    assert grid.public_id not in log_output.getvalue()
+    (line,) = request_lines(log_output)
+    assert line["method"] == "GET"
+    assert line["path"] == "/secret/<secret>"
+    assert line["route"] == "grids:secret-page"
+    assert line["status"] == 200
+    assert isinstance(line["duration_ms"], float)
+    assert line["request_id"] == response["X-Request-ID"]
+    assert line["level"] == "INFO"
+    assert "time" in line
+
+
+@pytest.mark.parametrize(
+    ("path", "hidden"),
+    [
+        ("/secret/{id}", True),  # 410 Gone, which Django also logs: "Gone: /secret/..."
+        ("/get/secret/{id}", False),
+        ("/api/secret-grids/{id}", False),
+        ("/secret/{id}/report", False),
+        ("/secret/{id}x/nothing/here", False),  # a mistyped id is as secret as the real one
+    ],
+)
+def test_no_line_about_a_secret_grid_holds_its_id(client, make_grid, log_output, path, hidden):
+    grid = make_grid(secret=True)
+    if hidden:
+        Grid.objects.filter(pk=grid.pk).hide(reason="Rude words")
+
+    client.get(path.format(id=grid.public_id))
+
+    assert request_lines(log_output)  # the request was logged...
+    assert grid.public_id not in log_output.getvalue()  # ...without the id
+
+
+def test_every_line_of_a_request_carries_its_request_id(client, log_output):
+    response = client.get("/no-such-page/at/all")
+
+    assert response.status_code == 404
+    lines = log_lines(log_output)
+    assert {line["name"] for line in lines} >= {"django.request", "grids.request_log"}
+    assert {line["request_id"] for line in lines} == {response["X-Request-ID"]}
+
+
+def test_a_safe_incoming_request_id_is_kept(client, log_output):
+    response = client.get("/about", HTTP_X_REQUEST_ID="lb-7f3a.91_c")
+
+    assert response["X-Request-ID"] == "lb-7f3a.91_c"
+    assert request_lines(log_output)[0]["request_id"] == "lb-7f3a.91_c"
+
+
+@pytest.mark.parametrize(
+    "incoming", ["x" * 65, 'a" "forged": "field', "two words", "line\nbreak", ""]
+)
+def test_an_unsafe_incoming_request_id_is_replaced(client, log_output, incoming):
+    response = client.get("/about", HTTP_X_REQUEST_ID=incoming)
+
+    assert response["X-Request-ID"] != incoming
+    assert len(response["X-Request-ID"]) == 32
+    assert request_lines(log_output)[0]["request_id"] == response["X-Request-ID"]
+
+
+def test_requests_get_different_ids(client):
+    assert client.get("/about")["X-Request-ID"] != client.get("/about")["X-Request-ID"]
