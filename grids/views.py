@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from grids.forms import ReportForm
+from grids.http_caching import allow_revalidated_caching
 from grids.models import Grid, GridState
 from grids.render_cache import cached_rendering
 from grids.rendering.code import highlight_code_cells
@@ -56,13 +57,15 @@ class GridPageView(DetailView):
     secret = False  # grids/urls.py passes secret=True for /secret/<id>
 
     def get_queryset(self):
-        return Grid.objects.reachable(secret=self.secret)
+        # The big columns load only when the grid's rendering is not cached yet.
+        return Grid.objects.reachable(secret=self.secret).defer("blocks", "code_cells")
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
         except Http404:
             return withheld_grid_page(request, kwargs["public_id"], secret=self.secret)
+        return allow_revalidated_caching(response, secret=self.secret)
 
     def get_context_data(self, **kwargs):
         grid = self.object

@@ -134,3 +134,43 @@ def test_page_loads_nothing_from_another_host(client, make_grid):
     # Only links a person clicks may leave the site (the ipythonblocks project's page).
     assert assets == ["https://github.com/jiffyclub/ipythonblocks"] * 1
     assert all(not s.startswith("//") for s in sources)
+
+
+def test_grid_page_makes_one_query_once_rendered(client, make_grid, django_assert_num_queries):
+    grid = make_grid(code_cells=["x = 1"])
+    client.get(f"/{grid.public_id}")  # renders and caches the table and the code
+
+    with django_assert_num_queries(1):
+        response = client.get(f"/{grid.public_id}")
+
+    assert response.status_code == 200
+
+
+def test_public_grid_page_is_revalidated_by_browsers_and_kept_briefly_by_proxies(
+    client, make_grid, settings
+):
+    settings.IPB_SHARED_CACHE_MAX_AGE = 45
+    grid = make_grid()
+
+    response = client.get(f"/{grid.public_id}")
+
+    directives = set(response["Cache-Control"].split(", "))
+    assert directives == {"public", "max-age=0", "must-revalidate", "s-maxage=45"}
+
+
+def test_secret_grid_page_stays_out_of_shared_caches(client, make_grid):
+    grid = make_grid(secret=True)
+
+    response = client.get(f"/secret/{grid.public_id}")
+
+    assert set(response["Cache-Control"].split(", ")) == {"private", "max-age=0", "must-revalidate"}
+
+
+def test_unchanged_grid_page_revalidates_with_a_304(client, make_grid):
+    grid = make_grid()
+    first = client.get(f"/{grid.public_id}")
+
+    again = client.get(f"/{grid.public_id}", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again.content == b""
