@@ -1,0 +1,114 @@
+"""The site as gunicorn runs it in production, as separate processes, for tests that need more
+than one process: shared cache and database, restarts, load.
+
+They need the test database to be one other processes can open: PostgreSQL (DATABASE_URL),
+as CI runs. On the embedded SQLite the test database lives in this process's memory, so the
+tests skip locally and fail under CI=true.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import requests
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import running_in_ci
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class SiteProcess:
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def site_environment() -> dict:
+    """This test process's settings, as environment variables for another process."""
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEMCACHED_SERVERS": ",".join(settings.MEMCACHED_SERVERS),
+        "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),
+        "DJANGO_DEBUG": "false",
+    }
+
+
+def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) -> SiteProcess:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ipbsite.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            *extra_args,
+        ],
+        cwd=settings.BASE_DIR,
+        env=env or site_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    site = SiteProcess(url=f"http://127.0.0.1:{port}", process=process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            requests.get(f"{site.url}/about", timeout=1)
+            return site
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    site.stop()
+    raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+@pytest.fixture
+def shared_database(transactional_db):
+    if connection.vendor != "postgresql" or not settings.MEMCACHED_SERVERS:
+        reason = "needs DATABASE_URL (PostgreSQL) and MEMCACHED_SERVERS: other processes share them"
+        if running_in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def two_app_processes(shared_database) -> Iterator[tuple[SiteProcess, SiteProcess]]:
+    first, second = start_gunicorn(), start_gunicorn()
+    yield first, second
+    first.stop()
+    second.stop()
