@@ -26,7 +26,7 @@ RENDERED_TTL_SECONDS = 7 * 24 * 3600
 
 
 # Every piece cached per grid; forget_rendered() drops them all.
-RENDERED_PARTS = ("table", "code", "thumbnail")
+RENDERED_PARTS = ("table", "code", "thumbnail", "json")
 
 
 def rendered_key(public_id: str, part: str) -> str:

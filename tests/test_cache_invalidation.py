@@ -38,6 +38,7 @@ def rendered_grid(client, make_grid):
     grid = make_grid(code_cells=["grid.show()"])
     client.get(f"/{grid.public_id}")  # the table and the code
     client.get("/")  # the thumbnail
+    client.get(f"/get/{grid.public_id}")  # the JSON
     assert cached_parts(cache, grid) == set(RENDERED_PARTS)
     return grid
 

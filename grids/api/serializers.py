@@ -11,6 +11,7 @@ import re
 
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from grids.models import Grid
 
@@ -255,3 +256,8 @@ class GridDataSerializer(serializers.Serializer):
     height = serializers.IntegerField()
     lines_on = serializers.BooleanField()
     blocks = serializers.JSONField()
+
+
+def grid_data_json(grid: Grid) -> bytes:
+    """The /get body, as bytes to cache: built once per grid, served as is ever after."""
+    return JSONRenderer().render(GridDataSerializer(grid).data)

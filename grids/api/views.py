@@ -1,15 +1,17 @@
 """The API: glue between the serializers and the model, nothing more."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from grids.api.serializers import GridDataSerializer, GridPostSerializer
+from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
+from grids.http_caching import allow_revalidated_caching
 from grids.ids import is_well_formed_id
 from grids.models import Grid
+from grids.render_cache import cached_rendering
 
 
 class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -20,7 +22,9 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     secret = False  # grids/api/urls.py passes secret=True for the /secret/ routes
 
     def get_queryset(self):
-        return Grid.objects.reachable(secret=self.secret)
+        # A fetch needs only to know the grid is reachable: its JSON comes from the cache, and
+        # the big columns load only to build that JSON on a miss.
+        return Grid.objects.reachable(secret=self.secret).defer("blocks", "code_cells")
 
     def get_throttles(self):
         # Only a post stores anything; fetches are cheap reads and scripts remix in loops.
@@ -42,6 +46,12 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
         url = request.build_absolute_uri(grid.get_absolute_url())
         return Response({"url": url}, status=status.HTTP_200_OK)
+
+    def retrieve(self, request, *args, **kwargs):
+        grid = self.get_object()  # every request: hiding a grid takes effect at once
+        body = cached_rendering(grid.public_id, "json", lambda: grid_data_json(grid))
+        response = HttpResponse(body, content_type="application/json")
+        return allow_revalidated_caching(response, secret=self.secret)
 
 
 NOT_FOUND_DETAIL = "No grid with that id."

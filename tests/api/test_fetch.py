@@ -68,3 +68,50 @@ def test_api_routes_serve_the_same_grids(client, make_grid):
     assert client.get(f"/api/grids/{public.public_id}").json()["blocks"] == public.blocks
     assert client.get(f"/api/secret-grids/{secret.public_id}").json()["blocks"] == secret.blocks
     assert client.get(f"/api/grids/{secret.public_id}").status_code == 404
+
+
+def test_fetch_makes_one_query_once_cached(client, make_grid, django_assert_num_queries):
+    grid = make_grid()
+    client.get(f"/get/{grid.public_id}")
+
+    with django_assert_num_queries(1):
+        response = client.get(f"/get/{grid.public_id}")
+
+    assert response.json()["blocks"] == grid.blocks
+
+
+def test_fetch_is_revalidated_by_browsers_and_kept_briefly_by_proxies(client, make_grid, settings):
+    settings.IPB_SHARED_CACHE_MAX_AGE = 30
+    public, secret = make_grid(), make_grid(secret=True)
+
+    public_response = client.get(f"/get/{public.public_id}")
+    secret_response = client.get(f"/get/secret/{secret.public_id}")
+
+    assert set(public_response["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=0",
+        "must-revalidate",
+        "s-maxage=30",
+    }
+    assert set(secret_response["Cache-Control"].split(", ")) == {
+        "private",
+        "max-age=0",
+        "must-revalidate",
+    }
+
+
+def test_unchanged_fetch_revalidates_with_a_304(client, make_grid):
+    grid = make_grid()
+    first = client.get(f"/get/{grid.public_id}")
+
+    again = client.get(f"/get/{grid.public_id}", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_fetch_is_compressed_when_the_client_accepts_it(client, starry_night, make_grid):
+    grid = make_grid(**starry_night)
+
+    response = client.get(f"/get/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
