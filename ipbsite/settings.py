@@ -160,6 +160,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database outage answers 503 (JSON or a page) instead of a 500.
+    "grids.unavailable.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its refusal page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,6 +192,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the database is down or unreachable, rather than hang the worker
+    # (grids/unavailable.py turns the failure into a 503).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DJANGO_DB_CONNECT_TIMEOUT", 3
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -211,10 +219,11 @@ def memcached_cache(servers: list[str]) -> dict:
             "no_delay": True,
             "use_pooling": True,
             "max_pool_size": 8,
-            # A server that fails is left alone for a while instead of costing every request
-            # a timeout; the others keep their share of the keys (consistent hashing).
+            # A server that fails is left alone for a few seconds instead of costing every
+            # request a timeout, then tried again, so the site uses it soon after it returns;
+            # meanwhile the others keep their share of the keys (consistent hashing).
             "retry_attempts": 1,
-            "dead_timeout": 30,
+            "dead_timeout": 5,
         },
     }
 

@@ -7,6 +7,7 @@ tests skip locally and fail under CI=true.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.conftest import running_in_ci
+from tests.factories import post_payload
 
 
 def free_port() -> int:
@@ -55,6 +57,9 @@ def site_environment() -> dict:
         "MEMCACHED_SERVERS": ",".join(settings.MEMCACHED_SERVERS),
         "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),
         "DJANGO_DEBUG": "false",
+        # Drills and load tests post far faster than any classroom, all from one address;
+        # the post limit has tests of its own (tests/api/test_throttles.py).
+        "IPB_THROTTLE_POSTS": "1000000/minute",
     }
 
 
@@ -89,9 +94,9 @@ def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) ->
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
         try:
-            requests.get(f"{site.url}/about", timeout=1)
+            requests.get(f"{site.url}/about", timeout=5)
             return site
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     site.stop()
     raise RuntimeError("gunicorn did not answer within 30 s")
@@ -112,3 +117,55 @@ def two_app_processes(shared_database) -> Iterator[tuple[SiteProcess, SiteProces
     yield first, second
     first.stop()
     second.stop()
+
+
+def unique_grid_payload(number: int) -> dict:
+    """A small grid whose blocks say which post it was, so a mix-up cannot go unnoticed."""
+    blocks = [
+        [
+            [number % 256, (number // 256) % 256, (row * 4 + col) * 16, 1 + number % 7]
+            for col in range(4)
+        ]
+        for row in range(3)
+    ]
+    return post_payload(grid_data={"width": 4, "height": 3, "blocks": blocks})
+
+
+@pytest.fixture
+def private_memcached():
+    from tests.processes.services import PrivateMemcached
+
+    if not shutil.which("memcached"):
+        reason = "memcached is not installed (Debian's memcached)"
+        if running_in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    server = PrivateMemcached()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_postgres():
+    from tests.processes.services import PrivatePostgres, postgres_bin
+
+    try:
+        postgres_bin()
+    except RuntimeError as missing:
+        if running_in_ci():
+            pytest.fail(str(missing), pytrace=False)
+        pytest.skip(str(missing))
+    server = PrivatePostgres()
+    server.create()
+    env = {**site_environment(), "DATABASE_URL": server.url, "MEMCACHED_SERVERS": ""}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    yield server
+    server.destroy()

@@ -1,0 +1,41 @@
+"""A clean 503 while the database is unreachable (restarting, failing over), never a 500.
+
+The site cannot answer without its database, but it can say so: the client and scripts get
+JSON they can read, people get a page asking them to try again, and both get Retry-After.
+Connections fail fast (settings.py: connect_timeout), so a request never hangs on a dead
+database, and Django's connection health checks reconnect once it is back.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from grids.api.views import API_PATH_PREFIXES
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        if request.path.startswith(API_PATH_PREFIXES):
+            response = JsonResponse(
+                {"detail": "The site cannot reach its database right now. Try again shortly."},
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
