@@ -1,0 +1,80 @@
+"""Costs that stay flat however many grids there are: every query behind the public pages is
+an index look-up on PostgreSQL, and each page makes a fixed, small number of them.
+
+The test table is tiny, so PostgreSQL would rightly scan it whole; with sequential scans
+switched off, a plan still shows "Seq Scan" only where no index can serve the query, which
+at a million grids would read every row.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grids.models import GridState
+from tests.conftest import running_in_ci
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        reason = "needs DATABASE_URL (PostgreSQL): these pin PostgreSQL's query plans"
+        if running_in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def grids(make_grid):
+    made = [make_grid(code_cells=["x = 1"]) for _ in range(5)]
+    make_grid(secret=True)
+    make_grid(state=GridState.HIDDEN)
+    return made
+
+
+def plans_of(client, path: str) -> list[tuple[str, str]]:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        for query in queries.captured_queries:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plans.append((query["sql"], "\n".join(row[0] for row in cursor.fetchall())))
+        cursor.execute("RESET enable_seqscan")
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("path", "most_queries"),
+    [("/", 1), ("/random", 3), ("/{id}", 1), ("/get/{id}", 1), ("/secret/{secret}", 1)],
+)
+def test_public_pages_read_only_through_indexes(
+    client, postgres, grids, make_grid, path, most_queries
+):
+    secret = make_grid(secret=True)
+    path = path.format(id=grids[0].public_id, secret=secret.public_id)
+    client.get(path)  # the first visit renders and caches; measure a warm one
+
+    plans = plans_of(client, path)
+
+    assert 1 <= len(plans) <= most_queries, plans
+    for sql, plan in plans:
+        assert "Seq Scan" not in plan, f"{sql}\n{plan}"
+
+
+def test_latest_grids_come_from_the_index_in_order(client, postgres, grids):
+    client.get("/")
+
+    [(sql, plan)] = plans_of(client, "/")
+
+    assert "grid_public_newest_first" in plan, plan
+    assert "Sort" not in plan, plan  # read in index order, never sorting every public grid
+
+
+def test_random_picks_through_the_public_key_index(client, postgres, grids):
+    plans = plans_of(client, "/random")
+
+    assert any("grid_public_by_id" in plan for _, plan in plans), plans
+    assert all("Sort" not in plan for _, plan in plans), plans
