@@ -96,6 +96,7 @@ class GridQuerySet(models.QuerySet):
         public_ids = list(self.values_list("public_id", flat=True))
         deleted = super().delete()
         forget_rendered(public_ids)
+        transaction.on_commit(lambda: forget_rendered(public_ids))
         return deleted
 
     def _moderate(self, *, resolve_reports: bool = True, **changes) -> int:
@@ -109,7 +110,11 @@ class GridQuerySet(models.QuerySet):
                 # A teacher's decision answers the reports that led to it.
                 open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
                 open_reports.update(resolved_at=timezone.now())
-        forget_rendered([public_id for _, public_id in grids])
+        public_ids = [public_id for _, public_id in grids]
+        forget_rendered(public_ids)
+        # Again once an enclosing transaction commits: until then other processes still read
+        # the old state and may cache an answer from it.
+        transaction.on_commit(lambda: forget_rendered(public_ids))
         return changed
 
 
@@ -196,9 +201,7 @@ class Grid(models.Model):
         return reverse(route, kwargs={"public_id": self.public_id})
 
     def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        forget_rendered([self.public_id])
-        return deleted
+        return Grid.objects.filter(pk=self.pk).delete()
 
     def get_report_url(self):
         route = "grids:secret-report" if self.secret else "grids:report"

@@ -4,14 +4,15 @@ Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from grids.forms import ReportForm
 from grids.http_caching import allow_revalidated_caching
 from grids.models import Grid, GridState
-from grids.render_cache import cached_rendering
+from grids.render_cache import CachedAnswer, answer_part, cached_answer, cached_rendering
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
@@ -49,33 +50,43 @@ class AboutView(TemplateView):
         return super().get_context_data(client_urls=client_urls, **kwargs)
 
 
-class GridPageView(DetailView):
+class GridPageView(View):
+    """A grid's page: served whole from the cache while the grid may be seen
+    (grids/render_cache.py), built from Grid.objects.reachable() otherwise."""
+
     template_name = "grids/grid_detail.html"
-    context_object_name = "grid"
-    slug_field = "public_id"
-    slug_url_kwarg = "public_id"
     secret = False  # grids/urls.py passes secret=True for /secret/<id>
 
-    def get_queryset(self):
-        # The big columns load only when the grid's rendering is not cached yet.
-        return Grid.objects.reachable(secret=self.secret).defer("blocks", "code_cells")
-
-    def get(self, request, *args, **kwargs):
-        try:
-            response = super().get(request, *args, **kwargs)
-        except Http404:
-            return withheld_grid_page(request, kwargs["public_id"], secret=self.secret)
-        return allow_revalidated_caching(response, secret=self.secret)
-
-    def get_context_data(self, **kwargs):
-        grid = self.object
-        rendered = cached_rendering(
-            grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
+    def get(self, request, public_id):
+        answer = cached_answer(
+            public_id,
+            answer_part("page", secret=self.secret),
+            build=lambda: self.build_answer(request, public_id),
+            still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
         )
-        code_cells = cached_rendering(
-            grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
-        )
-        return super().get_context_data(rendered=rendered, code_cells=code_cells, **kwargs)
+        if answer is None:
+            return withheld_grid_page(request, public_id, secret=self.secret)
+        return allow_revalidated_caching(answer.response(request), secret=self.secret)
+
+    def reachable(self):
+        return Grid.objects.reachable(secret=self.secret)
+
+    def build_answer(self, request, public_id) -> CachedAnswer | None:
+        grid = self.reachable().filter(public_id=public_id).first()
+        if grid is None:
+            return None
+        context = {
+            "grid": grid,
+            "rendered": cached_rendering(
+                public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{public_id}")
+            ),
+            "code_cells": cached_rendering(
+                public_id, "code", lambda: highlight_code_cells(grid.code_cells)
+            ),
+        }
+        request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
+        html = render_to_string(self.template_name, context, request)
+        return CachedAnswer.of(html.encode(), "text/html; charset=utf-8", request.csp_style_hashes)
 
 
 def withheld_grid_page(request, public_id: str, *, secret: bool):

@@ -10,6 +10,7 @@ from django.core.cache import cache, caches
 
 from grids.models import Grid
 from grids.render_cache import RENDERED_PARTS, rendered_key
+from grids.views import GridPageView
 from tests.conftest import running_in_ci
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,9 @@ def other_process_cache():
     other.close()
 
 
+PUBLIC_PARTS = {part for part in RENDERED_PARTS if not part.startswith("secret-")}
+
+
 def cached_parts(cache_client, grid: Grid) -> set[str]:
     keys = {part: rendered_key(grid.public_id, part) for part in RENDERED_PARTS}
     found = cache_client.get_many(list(keys.values()))
@@ -39,7 +43,7 @@ def rendered_grid(client, make_grid):
     client.get(f"/{grid.public_id}")  # the table and the code
     client.get("/")  # the thumbnail
     client.get(f"/get/{grid.public_id}")  # the JSON
-    assert cached_parts(cache, grid) == set(RENDERED_PARTS)
+    assert cached_parts(cache, grid) == PUBLIC_PARTS
     return grid
 
 
@@ -54,7 +58,7 @@ def rendered_grid(client, make_grid):
 def test_moderating_a_grid_empties_the_shared_cache_for_every_process(
     client, rendered_grid, other_process_cache, moderate
 ):
-    assert cached_parts(other_process_cache, rendered_grid) == set(RENDERED_PARTS)
+    assert cached_parts(other_process_cache, rendered_grid) == PUBLIC_PARTS
 
     moderate(Grid.objects.filter(pk=rendered_grid.pk))
 
@@ -78,3 +82,34 @@ def test_moderation_empties_the_default_cache_whatever_it_is(rendered_grid):
     Grid.objects.filter(pk=rendered_grid.pk).hide(by=None, reason="test")
 
     assert cached_parts(cache, rendered_grid) == set()
+
+
+def test_hiding_a_secret_grid_empties_its_cached_answers(client, make_grid):
+    grid = make_grid(secret=True)
+    client.get(f"/secret/{grid.public_id}")
+    client.get(f"/get/secret/{grid.public_id}")
+    assert {"secret-page", "secret-get"} <= cached_parts(cache, grid)
+
+    Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
+
+    assert cached_parts(cache, grid) == set()
+    assert client.get(f"/get/secret/{grid.public_id}").status_code == 404
+
+
+def test_a_grid_hidden_while_its_page_is_built_keeps_no_cached_answer(
+    client, make_grid, monkeypatch
+):
+    grid = make_grid()
+    build = GridPageView.build_answer
+
+    def build_then_a_teacher_hides_it(self, request, public_id):
+        answer = build(self, request, public_id)
+        Grid.objects.filter(pk=grid.pk).hide(by=None, reason="hidden mid-build")
+        return answer
+
+    monkeypatch.setattr(GridPageView, "build_answer", build_then_a_teacher_hides_it)
+
+    response = client.get(f"/{grid.public_id}")
+
+    assert response.status_code == 410
+    assert "page" not in cached_parts(cache, grid)

@@ -1,6 +1,6 @@
 """The API: glue between the serializers and the model, nothing more."""
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from grids.api.throttles import PostRateThrottle
 from grids.http_caching import allow_revalidated_caching
 from grids.ids import is_well_formed_id
 from grids.models import Grid
-from grids.render_cache import cached_rendering
+from grids.render_cache import CachedAnswer, answer_part, cached_answer
 
 
 class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -22,9 +22,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     secret = False  # grids/api/urls.py passes secret=True for the /secret/ routes
 
     def get_queryset(self):
-        # A fetch needs only to know the grid is reachable: its JSON comes from the cache, and
-        # the big columns load only to build that JSON on a miss.
-        return Grid.objects.reachable(secret=self.secret).defer("blocks", "code_cells")
+        return Grid.objects.reachable(secret=self.secret)
 
     def get_throttles(self):
         # Only a post stores anything; fetches are cheap reads and scripts remix in loops.
@@ -48,10 +46,19 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response({"url": url}, status=status.HTTP_200_OK)
 
     def retrieve(self, request, *args, **kwargs):
-        grid = self.get_object()  # every request: hiding a grid takes effect at once
-        body = cached_rendering(grid.public_id, "json", lambda: grid_data_json(grid))
-        response = HttpResponse(body, content_type="application/json")
-        return allow_revalidated_caching(response, secret=self.secret)
+        public_id = self.kwargs[self.lookup_field]
+        if not is_well_formed_id(public_id):  # nor a valid cache key
+            raise Http404
+        # Served whole from the cache while the grid may be seen (grids/render_cache.py).
+        answer = cached_answer(
+            public_id,
+            answer_part("get", secret=self.secret),
+            build=lambda: CachedAnswer.of(grid_data_json(self.get_object()), "application/json"),
+            still_reachable=lambda: self.get_queryset().filter(public_id=public_id).exists(),
+        )
+        if answer is None:  # hidden while its answer was being built
+            raise Http404
+        return allow_revalidated_caching(answer.response(request), secret=self.secret)
 
 
 NOT_FOUND_DETAIL = "No grid with that id."

@@ -70,14 +70,30 @@ def test_api_routes_serve_the_same_grids(client, make_grid):
     assert client.get(f"/api/grids/{secret.public_id}").status_code == 404
 
 
-def test_fetch_makes_one_query_once_cached(client, make_grid, django_assert_num_queries):
+def test_fetch_is_served_from_the_cache_without_a_query(
+    client, make_grid, django_assert_num_queries
+):
     grid = make_grid()
-    client.get(f"/get/{grid.public_id}")
+    with django_assert_num_queries(2):  # the grid, then "still visible?" once it is cached
+        client.get(f"/get/{grid.public_id}")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         response = client.get(f"/get/{grid.public_id}")
 
     assert response.json()["blocks"] == grid.blocks
+
+
+@pytest.mark.parametrize("public_route", ["/get/{}", "/api/grids/{}"])
+def test_secret_grid_cached_at_its_route_never_answers_at_the_public_one(
+    client, make_grid, public_route
+):
+    grid = make_grid(secret=True)
+    assert client.get(f"/get/secret/{grid.public_id}").status_code == 200
+    assert client.get(f"/api/secret-grids/{grid.public_id}").status_code == 200
+
+    response = client.get(public_route.format(grid.public_id))
+
+    assert response.status_code == 404
 
 
 def test_fetch_is_revalidated_by_browsers_and_kept_briefly_by_proxies(client, make_grid, settings):

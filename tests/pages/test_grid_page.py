@@ -136,14 +136,26 @@ def test_page_loads_nothing_from_another_host(client, make_grid):
     assert all(not s.startswith("//") for s in sources)
 
 
-def test_grid_page_makes_one_query_once_rendered(client, make_grid, django_assert_num_queries):
+def test_grid_page_is_served_from_the_cache_without_a_query(
+    client, make_grid, django_assert_num_queries
+):
     grid = make_grid(code_cells=["x = 1"])
-    client.get(f"/{grid.public_id}")  # renders and caches the table and the code
+    with django_assert_num_queries(2):  # the grid, then "still visible?" once it is cached
+        first = client.get(f"/{grid.public_id}")
 
-    with django_assert_num_queries(1):
-        response = client.get(f"/{grid.public_id}")
+    with django_assert_num_queries(0):
+        again = client.get(f"/{grid.public_id}")
 
-    assert response.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "'sha256-" in again["Content-Security-Policy"]
+
+
+def test_secret_grid_page_cached_at_its_address_never_answers_at_the_public_one(client, make_grid):
+    grid = make_grid(secret=True)
+    assert client.get(f"/secret/{grid.public_id}").status_code == 200
+
+    assert client.get(f"/{grid.public_id}").status_code == 404
 
 
 def test_public_grid_page_is_revalidated_by_browsers_and_kept_briefly_by_proxies(

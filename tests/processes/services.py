@@ -5,6 +5,7 @@ on free ports: Debian's memcached binary, and a PostgreSQL cluster made with ini
 temporary directory (as the postgres user when the tests run as root, as CI does).
 """
 
+import contextlib
 import glob
 import os
 import shutil
@@ -127,8 +128,6 @@ class PrivatePostgres:
         wait_for_port(self.port, up=False)
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError, RuntimeError):
             self.stop()
-        except (subprocess.CalledProcessError, RuntimeError):
-            pass
         shutil.rmtree(self.directory, ignore_errors=True)
