@@ -23,7 +23,7 @@ from grids.models import Grid, GridState, Report
 from grids.render_cache import cached_rendering
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
-from grids.views import thumbnail_uri
+from grids.views import thumbnail_uris
 
 
 def grid_id_from_search(term: str) -> str:
@@ -206,7 +206,7 @@ class GridAdmin(admin.ModelAdmin):
     def preview(self, grid):
         return format_html(
             '<img class="grid-thumbnail" src="{}" alt="" width="48" height="48">',
-            thumbnail_uri(grid),
+            thumbnail_uris([grid])[grid.public_id],
         )
 
     @admin.display(description="Id", ordering="public_id")

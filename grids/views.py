@@ -12,17 +12,26 @@ from django.views.generic import TemplateView
 from grids.forms import ReportForm
 from grids.http_caching import allow_revalidated_caching
 from grids.models import Grid, GridState
-from grids.render_cache import CachedAnswer, answer_part, cached_answer, cached_rendering
+from grids.render_cache import (
+    CachedAnswer,
+    answer_part,
+    cached_answer,
+    cached_rendering,
+    cached_renderings,
+)
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
 from grids.throttling import anonymous_reporter, client_address, over_limit
 
 
-def thumbnail_uri(grid: Grid) -> str:
-    return cached_rendering(
-        grid.public_id, "thumbnail", lambda: png_data_uri(grid_thumbnail_png(grid))
-    )
+def thumbnail_uris(grids: list[Grid]) -> dict[str, str]:
+    """Each grid's thumbnail as a data: URI, by public id; its blocks load only on a miss."""
+
+    def builder(grid):
+        return lambda: png_data_uri(grid_thumbnail_png(grid))
+
+    return cached_renderings("thumbnail", {grid.public_id: builder(grid) for grid in grids})
 
 
 class HomeView(TemplateView):
@@ -30,8 +39,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         latest = list(Grid.objects.public().latest()[: settings.IPB_HOME_LATEST_GRIDS])
+        uris = thumbnail_uris(latest)
         for grid in latest:
-            grid.thumbnail_uri = thumbnail_uri(grid)
+            grid.thumbnail_uri = uris[grid.public_id]
         return super().get_context_data(latest_grids=latest, **kwargs)
 
 
@@ -140,7 +150,8 @@ class ReportGridView(View):
 
 class RandomGridView(View):
     def get(self, request):
-        grid = Grid.objects.public().random_one()
+        # Only what the redirect needs: never the blocks, which can be megabytes of JSON.
+        grid = Grid.objects.public().only("public_id", "secret").random_one()
         if grid is None:
             return render(request, "grids/no_grids_yet.html")
         # 303: "see this other page", and never cached as the answer for /random itself.
