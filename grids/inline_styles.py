@@ -10,9 +10,14 @@ the browser kept (a fresh nonce would not, and the grid would lose its sizes).
 """
 
 import base64
+import functools
 import hashlib
 
+from csp.constants import HEADER
 from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -29,8 +34,49 @@ def allow_inline_style(request, css: str) -> SafeString:
     return mark_safe(f"<style>{css}</style>")
 
 
+@functools.lru_cache(maxsize=4096)
+def policy_allowing(style_hashes: tuple[str, ...]) -> str:
+    """The site's policy (settings.CONTENT_SECURITY_POLICY) plus these style hashes.
+
+    django-csp rebuilds the header from the settings on every response, about a fifth of a
+    cached grid page's whole cost (bench/RESULTS.md); the answer depends only on the settings
+    and the hashes, so it is built once per process for each. lru_cache is thread-safe and
+    bounded: one entry per grid page recently served.
+    """
+    update = {"style-src": list(style_hashes)} if style_hashes else None
+    return build_policy(update=update)
+
+
+def _forget_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        policy_allowing.cache_clear()
+
+
+setting_changed.connect(_forget_policies, dispatch_uid="grids.inline_styles.forget_policies")
+
+
 class InlineStyleCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, plus the hashes of the inline styles this response carries."""
+
+    def process_response(self, request, response):
+        # The common case, built once (policy_allowing); anything django-csp's own machinery
+        # is asked for (a nonce, a per-view policy, a report-only policy, debug pages) goes
+        # through it unchanged.
+        plain = not (
+            settings.DEBUG
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or getattr(request, "_csp_nonce", None)
+            or any(
+                hasattr(response, attribute)
+                for attribute in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+            )
+        )
+        if not plain:
+            return super().process_response(request, response)
+        if HEADER not in response:
+            hashes = tuple(getattr(request, "csp_style_hashes", ()))
+            response[HEADER] = policy_allowing(hashes)
+        return response
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)

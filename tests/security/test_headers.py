@@ -152,3 +152,14 @@ def test_admin_pages_need_no_inline_code(superuser_client, make_grid, path):
 
     assert response.status_code == 200
     assert blocked_inline_code(response) == []
+
+
+def test_the_once_built_policy_is_what_django_csp_builds():
+    from csp.utils import build_policy
+
+    from grids.inline_styles import policy_allowing
+
+    hashes = ("'sha256-abc='", "'sha256-def='")
+
+    assert policy_allowing(()) == build_policy()
+    assert policy_allowing(hashes) == build_policy(update={"style-src": list(hashes)})
