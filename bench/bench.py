@@ -1,0 +1,573 @@
+"""The benchmark of issue 6. bench/run sets up the environment and calls this; see
+bench/README.md for what it measures and the targets.
+
+It starts three gunicorns with one configuration: the site, the framework's limit and the
+server's limit (bench/limits.py). It seeds the site through its HTTP API, warms its cache, then
+loads each endpoint with wrk, and each limit with a constant body of the endpoint's size right
+after it, so the ratios compare runs seconds apart on this noisy machine.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import requests
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench import bulk_seed  # noqa: E402
+
+PYTHON_VERSION = [3, 11, 7, "final", 0]
+NOTEBOOK_HTML_BYTES_125X100 = 1_580_000  # issue 6: what _repr_html_ writes for starry night
+CODE_CELLS = [
+    "from ipythonblocks import BlockGrid\ngrid = BlockGrid(10, 10, fill=(123, 234, 123))",
+    "for block in grid:\n    if block.row == block.col:\n        block.rgb = (255, 0, 0)\ngrid",
+    "for row in range(grid.height):\n    grid[row, 0] = (0, 0, 255)\ngrid.show()",
+]
+
+
+def parse_args() -> argparse.Namespace:
+    default_data = os.environ.get("IPB_SHARED_DATA", str(REPO_ROOT.parent / "shared" / "data"))
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--million", action="store_true", help="also at 1,000,000 grids")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per endpoint")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads")
+    parser.add_argument(
+        "--gzip", action="store_true", help="load with Accept-Encoding: gzip, as browsers send"
+    )
+    parser.add_argument("--other-grids", type=int, default=50, help="extra grids to post")
+    parser.add_argument("--data-dir", type=Path, default=Path(default_data))
+    return parser.parse_args()
+
+
+# --- the three servers --------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    app: str
+    settings: str
+    process: subprocess.Popen | None = None
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return OUT_DIR / f"{self.name}.pid"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(server: Server, args: argparse.Namespace, probe: str) -> None:
+    server.port = free_port()
+    command = [
+        *("gunicorn", server.app, "--chdir", str(REPO_ROOT)),
+        *("--bind", f"127.0.0.1:{server.port}", "--workers", str(args.workers)),
+        *("--threads", str(args.worker_threads), "--timeout", "30", "--graceful-timeout", "5"),
+        *("--log-level", "warning", "--pid", str(server.pid_file)),
+    ]
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": server.settings}
+    log = (OUT_DIR / f"{server.name}.log").open("w")
+    server.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} did not start: see {log.name}")
+        try:
+            requests.get(server.url + probe, timeout=5)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise SystemExit(f"{server.name} did not answer within 60 s: see {log.name}")
+
+
+def stop(server: Server) -> None:
+    if server.process is None or server.process.poll() is not None:
+        return
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=5)
+    server.pid_file.unlink(missing_ok=True)
+
+
+def workers_rss_mb(server: Server) -> list[float]:
+    """VmRSS of each worker: the master's children, found through /proc."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != server.process.pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sorted(sizes)
+
+
+# --- the database -------------------------------------------------------------------------
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in {"postgres", "postgresql", "pgsql"}
+
+
+def prepare_database(args: argparse.Namespace) -> Path | None:
+    """Point DATABASE_URL at an empty, migrated database. Returns a temp dir to remove."""
+    url = os.environ.get("DATABASE_URL", "")
+    temp_dir = None
+    if not url:
+        if args.million:
+            raise SystemExit("--million needs PostgreSQL: set DATABASE_URL=postgres://...")
+        temp_dir = Path(tempfile.mkdtemp(prefix="ipb-bench-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{temp_dir / 'bench.sqlite3'}"
+    elif is_postgres(url):
+        create_postgres_database(url)
+    elif args.million:
+        raise SystemExit("--million needs PostgreSQL: set DATABASE_URL=postgres://...")
+    else:
+        raise SystemExit("bench/run knows PostgreSQL (DATABASE_URL) or, unset, SQLite")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("collectstatic", "--no-input", "-v", "0")
+    if is_postgres(url):
+        with psycopg.connect(url) as conn:
+            conn.execute("TRUNCATE grids_grid RESTART IDENTITY CASCADE")
+    return temp_dir
+
+
+def create_postgres_database(url: str) -> None:
+    name = conninfo_to_dict(url).get("dbname", "")
+    # The bench empties its database on every run: never let it near the site's own.
+    if "bench" not in name:
+        raise SystemExit(
+            f"bench/run empties its database; {name!r} has no 'bench' in its name. "
+            "Use e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/ipbsite_bench"
+        )
+    maintenance = make_conninfo(url, dbname="postgres")
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*command: str) -> None:
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "ipbsite.settings"}
+    subprocess.run([sys.executable, "manage.py", *command], cwd=REPO_ROOT, env=env, check=True)
+
+
+def grid_count() -> int:
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        return conn.execute("SELECT count(*) FROM grids_grid").fetchone()[0]
+
+
+def last_grid_pk() -> int:
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM grids_grid").fetchone()[0]
+
+
+def delete_grids_after(pk: int) -> None:
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        conn.execute("DELETE FROM grids_grid WHERE id > %s", (pk,))
+
+
+# --- seeding through the API --------------------------------------------------------------
+
+
+def post_body(blocks, *, ipb_class="BlockGrid", lines_on=True, code_cells=None) -> bytes:
+    payload = {
+        "python_version": PYTHON_VERSION,
+        "ipb_version": "1.9.1",
+        "ipb_class": ipb_class,
+        "code_cells": code_cells,
+        "secret": False,
+        "grid_data": {
+            "lines_on": lines_on,
+            "width": len(blocks[0]),
+            "height": len(blocks),
+            "blocks": blocks,
+        },
+    }
+    return json.dumps(payload).encode()
+
+
+def small_grid_body() -> bytes:
+    blocks = [[[25 * col, 25 * row, 128, 20] for col in range(10)] for row in range(10)]
+    return post_body(blocks, code_cells=CODE_CELLS)
+
+
+def starry_night_body(data_dir: Path) -> bytes:
+    path = data_dir / "starry_night.txt"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: set IPB_SHARED_DATA to the folder that holds it")
+    rows = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    width, height = map(int, rows[0].split())
+    size = int(rows[1])
+    blocks = [[None] * width for _ in range(height)]
+    for line in rows[3:]:
+        row, col, red, green, blue = map(int, line.split())
+        blocks[row][col] = [red, green, blue, size]
+    return post_body(blocks, ipb_class="ImageGrid")
+
+
+def other_grid_body(rng: random.Random) -> bytes:
+    if rng.random() < 0.6:
+        colour = [rng.randrange(256) for _ in range(3)] + [20]
+        blocks = [[colour] * 10 for _ in range(10)]
+    else:
+        blocks = [[[rng.randrange(256) for _ in range(3)] + [20] for _ in range(10)]] * 10
+    return post_body(blocks, lines_on=rng.random() < 0.8)
+
+
+def post(site: Server, body: bytes) -> str:
+    # No Content-Type, as the ipythonblocks client posts (CONTRACT.md, Posting).
+    response = requests.post(site.url + "/post", data=body, timeout=30)
+    response.raise_for_status()
+    return urlsplit(response.json()["url"]).path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Seeded:
+    small_id: str
+    starry_id: str
+    small_body: Path
+    starry_body: Path
+
+
+def seed(site: Server, args: argparse.Namespace) -> Seeded:
+    rng = random.Random(6)
+    small_body, starry_body = OUT_DIR / "post-10x10.json", OUT_DIR / "post-125x100.json"
+    small_body.write_bytes(small_grid_body())
+    starry_body.write_bytes(starry_night_body(args.data_dir))
+    for _ in range(args.other_grids):
+        post(site, other_grid_body(rng))
+    small_id = post(site, small_body.read_bytes())
+    starry_id = post(site, starry_body.read_bytes())
+    return Seeded(small_id, starry_id, small_body, starry_body)
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    body_file: Path | None = None  # POST this file
+    is_page: bool = False  # a grid page or /get: held to the 80%/50% targets
+    bytes_plain: int = 0
+    bytes_gzip: int = 0
+    json: bool = False
+    cold_ms: float | None = None
+    alone_ms: float = 0.0
+    site: dict = field(default_factory=dict)
+    framework: dict = field(default_factory=dict)
+    server: dict = field(default_factory=dict)
+
+    @property
+    def const_path(self) -> str:
+        return f"/const/{self.bytes_plain}" + ("?json" if self.json else "")
+
+
+def endpoints(seeded: Seeded) -> list[Endpoint]:
+    return [
+        Endpoint("page 10x10 + code", f"/{seeded.small_id}", is_page=True),
+        Endpoint("page 125x100", f"/{seeded.starry_id}", is_page=True),
+        Endpoint("/get 10x10", f"/get/{seeded.small_id}", is_page=True),
+        Endpoint("/get 125x100", f"/get/{seeded.starry_id}", is_page=True),
+        Endpoint("/random", "/random"),
+        Endpoint("/ (home)", "/"),
+        Endpoint("POST 10x10", "/post", body_file=seeded.small_body),
+        Endpoint("POST 125x100", "/post", body_file=seeded.starry_body),
+    ]
+
+
+def fetch(url: str, endpoint: Endpoint, encoding: str) -> requests.Response:
+    headers = {"Accept-Encoding": encoding}
+    if endpoint.body_file:
+        body = endpoint.body_file.read_bytes()
+        return requests.post(url, data=body, headers=headers, timeout=30, stream=True)
+    return requests.get(url, headers=headers, allow_redirects=False, timeout=30, stream=True)
+
+
+def timed_ms(url: str, endpoint: Endpoint) -> float:
+    started = time.perf_counter()
+    response = fetch(url, endpoint, "gzip")
+    response.raw.read(decode_content=False)
+    if response.status_code >= 400:
+        raise SystemExit(f"{endpoint.name}: {url} answered {response.status_code}")
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_single_requests(site: Server, endpoint: Endpoint, warm_count: int, cold: bool) -> None:
+    """Bytes (one plain request, one gzip), cold and lone-request times, cache warm-up."""
+    url = site.url + endpoint.path
+    if cold and not endpoint.body_file:
+        endpoint.cold_ms = timed_ms(url, endpoint)
+    for _ in range(warm_count if not endpoint.body_file else 0):
+        timed_ms(url, endpoint)
+    plain = fetch(url, endpoint, "identity")
+    endpoint.bytes_plain = len(plain.raw.read(decode_content=False))
+    endpoint.json = "json" in plain.headers.get("Content-Type", "")
+    compressed = fetch(url, endpoint, "gzip")
+    endpoint.bytes_gzip = len(compressed.raw.read(decode_content=False))
+    endpoint.alone_ms = statistics.median(timed_ms(url, endpoint) for _ in range(5))
+
+
+def wrk(url: str, args: argparse.Namespace, body_file: Path | None) -> dict:
+    command = [
+        *("wrk", "-t", str(args.threads), "-c", str(args.connections)),
+        *("-d", f"{args.duration}s", "--timeout", "10s", "-s", str(BENCH_DIR / "wrk.lua"), url),
+    ]
+    env = os.environ | {"BENCH_BODY_FILE": str(body_file or ""), "BENCH_GZIP": str(int(args.gzip))}
+    finished = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=args.duration + 60
+    )
+    for line in finished.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            result = json.loads(line.removeprefix("BENCH_RESULT "))
+            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+            return result
+    raise SystemExit(f"wrk gave no result for {url}:\n{finished.stdout}\n{finished.stderr}")
+
+
+def measure(
+    servers: dict[str, Server], seeded: Seeded, args: argparse.Namespace, cold: bool
+) -> dict:
+    """The table's figures. cold: time each page's first request (nothing cached yet)."""
+    site = servers["site"]
+    table = endpoints(seeded)
+    load_before = os.getloadavg()[0]
+    # Posts first, so the grids they add are the home page's latest and get warmed below.
+    warm_count = 4 * args.workers  # local memory is per worker: reach every one
+    for endpoint in sorted(table, key=lambda e: e.body_file is None):
+        measure_single_requests(site, endpoint, warm_count, cold)
+    for endpoint in table:
+        print(f"  load: {endpoint.name}", flush=True)
+        endpoint.site = wrk(site.url + endpoint.path, args, endpoint.body_file)
+        for limit in ("framework", "server"):
+            result = wrk(servers[limit].url + endpoint.const_path, args, endpoint.body_file)
+            setattr(endpoint, limit, result)
+    return {
+        "endpoints": table,
+        "rss_site": workers_rss_mb(site),
+        "rss_framework": workers_rss_mb(servers["framework"]),
+        "load": (load_before, os.getloadavg()[0]),
+    }
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+def ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def print_table(title: str, result: dict) -> None:
+    print(f"\n### {title}\n")
+    header = (
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | non-2xx/3xx | bytes | gzip bytes "
+        "| framework req/s | server req/s | of framework | of server | alone ms | cold ms |"
+    )
+    print(header)
+    print("|" + "---|" * header.count(" | ") + "---|")
+    for e in result["endpoints"]:
+        s, f, v = e.site, e.framework, e.server
+        bad = f"{s['status_errors']}" + (
+            f" (+{s['socket_errors']} socket)" * bool(s["socket_errors"])
+        )
+        cold = "-" if e.cold_ms is None else f"{e.cold_ms:.1f}"
+        print(
+            f"| {e.name} | {s['rps']:,.0f} | {ms(s['p50_us'])} | {ms(s['p99_us'])} "
+            f"| {s['p99_us'] / max(1, s['p50_us']):.1f} | {bad} | {e.bytes_plain:,} "
+            f"| {e.bytes_gzip:,} | {f['rps']:,.0f} | {v['rps']:,.0f} "
+            f"| {s['rps'] / f['rps']:.0%} | {s['rps'] / v['rps']:.0%} | {e.alone_ms:.1f} | {cold} |"
+        )
+    rss = ", ".join(f"{size:.0f}" for size in result["rss_site"])
+    framework_rss = ", ".join(f"{size:.0f}" for size in result["rss_framework"])
+    print(f"\nRSS after the load, MB: site workers {rss}; framework-limit workers {framework_rss}")
+    before, after = result["load"]
+    # The bench itself keeps wrk, two workers and PostgreSQL busy (about 4); well above that,
+    # another job shared the two cores meanwhile and the absolute figures are off.
+    print(f"\nLoad average (1 min) before and after: {before:.1f}, {after:.1f}")
+
+
+def target_checks(result: dict, on_postgres: bool) -> list[str]:
+    """issue 6's targets that one run can check, each as 'ok' or 'MISS' with the figure."""
+    lines = []
+    by_name = {e.name: e for e in result["endpoints"]}
+    for e in result["endpoints"]:
+        if not e.is_page:
+            continue
+        of_framework = e.site["rps"] / e.framework["rps"]
+        of_server = e.site["rps"] / e.server["rps"]
+        spread = e.site["p99_us"] / max(1, e.site["p50_us"])
+        ok = of_framework >= 0.8 and of_server >= 0.5 and spread < 4
+        lines.append(
+            f"{'ok  ' if ok else 'MISS'} {e.name}: {of_framework:.0%} of framework (>= 80%), "
+            f"{of_server:.0%} of server (>= 50%), p99/p50 {spread:.1f} (< 4)"
+        )
+    page = by_name["page 125x100"]
+    size_ok = page.bytes_plain <= 0.25 * NOTEBOOK_HTML_BYTES_125X100 and page.bytes_gzip < 60_000
+    lines.append(
+        f"{'ok  ' if size_ok else 'MISS'} page 125x100 bytes: {page.bytes_plain:,} plain "
+        f"(<= {0.25 * NOTEBOOK_HTML_BYTES_125X100:,.0f}), {page.bytes_gzip:,} gzip (< 60,000)"
+    )
+    if page.cold_ms is not None:
+        lines.append(
+            f"{'ok  ' if page.cold_ms < 15 else 'MISS'} page 125x100 cold: {page.cold_ms:.1f} ms "
+            "client-side (< 15 ms server time)"
+        )
+    big_post = by_name["POST 125x100"]
+    lines.append(
+        f"{'ok  ' if big_post.alone_ms < 30 else 'MISS'} POST 125x100 alone: "
+        f"{big_post.alone_ms:.1f} ms client-side (< 30 ms server time)"
+    )
+    small_post = by_name["POST 10x10"].site["rps"]
+    where = "" if on_postgres else " (target is on PostgreSQL; this run is not)"
+    lines.append(
+        f"{'ok  ' if small_post >= 500 else 'MISS'} POST 10x10: {small_post:,.0f} req/s "
+        f"(>= 500){where}"
+    )
+    biggest = max(result["rss_site"], default=0)
+    lines.append(f"{'ok  ' if biggest < 120 else 'MISS'} worker RSS: {biggest:.0f} MB (< 120 MB)")
+    return lines
+
+
+def million_checks(at_thousand: dict, at_million: dict) -> list[str]:
+    """p99 and req/s at a million against a thousand, and the share of the framework's limit
+    at both: the two tables run minutes apart, so when the machine's load changed in between,
+    the shares are the steadier comparison."""
+    before = {e.name: e for e in at_thousand["endpoints"]}
+    lines = []
+    for e in at_million["endpoints"]:
+        then = before[e.name]
+        ratio = e.site["p99_us"] / max(1, then.site["p99_us"])
+        rps = e.site["rps"] / then.site["rps"]
+        share_then = then.site["rps"] / then.framework["rps"]
+        share_now = e.site["rps"] / e.framework["rps"]
+        held = e.name in {"/random", "/ (home)", "page 10x10 + code", "page 125x100"}
+        mark = ("ok  " if ratio <= 1.5 else "MISS") if held else "    "
+        lines.append(
+            f"{mark} {e.name}: p99 x{ratio:.2f}, req/s x{rps:.2f}; "
+            f"of framework {share_then:.0%} -> {share_now:.0%}"
+        )
+    return lines
+
+
+def print_list(lines: list[str]) -> None:
+    # Markdown list items, so a table and its checks paste into RESULTS.md as they are.
+    print("\n".join(f"- {line.rstrip()}" for line in lines))
+
+
+def machine_line() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return f"{os.cpu_count()} CPUs ({model}), {mem_kb / 1024 / 1024:.1f} GB RAM"
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def main() -> None:
+    args = parse_args()
+    OUT_DIR.mkdir(exist_ok=True)
+    temp_dir = prepare_database(args)
+    on_postgres = is_postgres(os.environ["DATABASE_URL"])
+    servers = {
+        "site": Server("site", "ipbsite.wsgi", "ipbsite.settings"),
+        "framework": Server("framework", "bench.limits:framework_app()", "bench.settings"),
+        "server": Server("server", "bench.limits:server_app", "bench.settings"),
+    }
+    database = "PostgreSQL" if on_postgres else "SQLite"
+    cache = "memcached" if os.environ.get("MEMCACHED_SERVERS") else "local memory"
+    print(f"Machine: {machine_line()}")
+    print(
+        f"Setup: {database}, {cache}; gunicorn --workers {args.workers} --threads "
+        f"{args.worker_threads}; wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
+        + (" with Accept-Encoding: gzip" if args.gzip else " (no Accept-Encoding)")
+    )
+    try:
+        start(servers["site"], args, "/")
+        start(servers["framework"], args, "/const/1")
+        start(servers["server"], args, "/const/1")
+        print(f"Seeding {args.other_grids + 2} grids through POST /post ...", flush=True)
+        seeded = seed(servers["site"], args)
+        if args.million:
+            bulk_seed.copy_grids(
+                os.environ["DATABASE_URL"], 1000 - grid_count(), os.environ["HASHIDS_SALT"]
+            )
+        count = grid_count() if on_postgres else args.other_grids + 2
+        before_posts = last_grid_pk() if on_postgres else 0
+        first = measure(servers, seeded, args, cold=True)
+        print_table(f"{count:,} grids", first)
+        print("\nTargets (issue 6):\n")
+        print_list(target_checks(first, on_postgres))
+        if args.million:
+            delete_grids_after(before_posts)  # the load's posts: keep the home page the same
+            print("\nCopying grids into PostgreSQL up to 1,000,000 ...", flush=True)
+            started = time.monotonic()
+            bulk_seed.copy_grids(
+                os.environ["DATABASE_URL"], 1_000_000 - grid_count(), os.environ["HASHIDS_SALT"]
+            )
+            copied = time.monotonic() - started
+            bulk_seed.vacuum_analyze(os.environ["DATABASE_URL"])
+            print(
+                f"  copied in {copied:.0f} s, VACUUM ANALYZE in "
+                f"{time.monotonic() - started - copied:.0f} s"
+            )
+            count = grid_count()
+            second = measure(servers, seeded, args, cold=False)
+            print_table(f"{count:,} grids", second)
+            print("\nTargets (issue 6):\n")
+            print_list(target_checks(second, on_postgres))
+            print("\nAt a million against a thousand (target: p99 within 1.5x):\n")
+            print_list(million_checks(first, second))
+    finally:
+        for server in servers.values():
+            stop(server)
+        if temp_dir:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
