@@ -8,6 +8,7 @@ a random token instead, long enough that nobody can guess or enumerate one.
 Grids are always looked up by the stored id (Grid.public_id), never by decoding a hashid.
 """
 
+import functools
 import re
 import secrets
 import string
@@ -25,7 +26,13 @@ _GRID_ID_RE = re.compile(rf"[A-Za-z0-9]{{1,{MAX_ID_LENGTH}}}")
 
 
 def public_id_for(pk: int, salt: str) -> str:
-    return Hashids(salt=salt, min_length=PUBLIC_ID_MIN_LENGTH).encrypt(pk)
+    return _hashids(salt).encrypt(pk)
+
+
+@functools.lru_cache(maxsize=4)
+def _hashids(salt: str) -> Hashids:
+    # Building one shuffles the alphabet by the salt, in pure Python: once per salt is enough.
+    return Hashids(salt=salt, min_length=PUBLIC_ID_MIN_LENGTH)
 
 
 def new_secret_id() -> str:

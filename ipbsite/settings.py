@@ -209,7 +209,7 @@ def memcached_cache(servers: list[str]) -> dict:
     keep serving from the database when memcached is down or slow.
     """
     return {
-        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "BACKEND": "ipbsite.cache_backends.PersistentPyMemcacheCache",
         "LOCATION": servers,
         "KEY_PREFIX": os.environ.get("IPB_CACHE_KEY_PREFIX", "ipb"),
         "OPTIONS": {

@@ -74,7 +74,7 @@ def test_memcached_servers_build_a_pymemcache_cache_with_lowercase_options():
     shown = settings_of(MEMCACHED_SERVERS="10.0.0.5:11211, 10.0.0.6:11211", **SECRETS)
 
     cache = shown["cache"]
-    assert cache["BACKEND"] == "django.core.cache.backends.memcached.PyMemcacheCache"
+    assert cache["BACKEND"] == "ipbsite.cache_backends.PersistentPyMemcacheCache"
     assert cache["LOCATION"] == ["10.0.0.5:11211", "10.0.0.6:11211"]
     assert cache["OPTIONS"]["ignore_exc"] is True
     assert all(option == option.lower() for option in cache["OPTIONS"])
