@@ -88,7 +88,7 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
 # Never redirect the client's API: `requests` follows a 301/302 on a POST with a GET, so an old
 # notebook posting to http:// would lose its grid (CONTRACT.md, The URLs). Matched against the
 # path without its leading slash. /healthz and /readyz are answered before this middleware runs.
-SECURE_REDIRECT_EXEMPT = [r"^post$", r"^get/", r"^api/"]
+SECURE_REDIRECT_EXEMPT = [r"^post$", r"^get/", r"^api/grids", r"^api/secret-grids/"]
 # HSTS: once the site is HTTPS-only, browsers are told to keep it so for a year (the preload
 # lists' minimum). Sent only over HTTPS, so it never reaches a plain-HTTP LAN.
 SECURE_HSTS_SECONDS = env_int(
@@ -138,6 +138,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # The API's OpenAPI schema, and the Swagger UI files served from our own static files.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "axes",
     "grids",
@@ -290,6 +293,28 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["grids.api.parsers.ClientJSONParser"],
     "EXCEPTION_HANDLER": "grids.api.views.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The API's OpenAPI schema at /api/schema, its Swagger UI at /api/docs (README, API schema and
+# fuzzing). OpenAPI 3.1, because python_version is a tuple ([3, 11, 7, "final", 0]) and only
+# 3.1 can say so (prefixItems). The UI's files come from drf-spectacular-sidecar through our own
+# static files, never a CDN, and its init script is a file too (SpectacularSwaggerSplitView),
+# so the CSP needs no inline script.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ipythonblocks.org API",
+    "DESCRIPTION": (
+        "Post a grid from ipythonblocks and fetch it back. `/post`, `/get/{public_id}` and "
+        "`/get/secret/{public_id}` are the routes the ipythonblocks client calls; `/api/...` "
+        "serves the same code under names for new scripts."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would send the schema's URL to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # What one posted grid may hold. Defaults fit real classroom use: a photo turned into an

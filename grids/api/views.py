@@ -2,16 +2,46 @@
 
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
 from grids.http_caching import allow_revalidated_caching
-from grids.ids import is_well_formed_id
+from grids.ids import GridIdConverter, is_well_formed_id
 from grids.models import Grid
 from grids.render_cache import CachedAnswer, answer_part, cached_answer
+
+# The answers' shapes, for the OpenAPI schema (README, API schema and fuzzing).
+DETAIL_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": (
+        'Each invalid field with a list of messages, nested under "grid_data" for its fields '
+        '({"grid_data": {"width": ["Must be a whole number."]}}); or {"detail": message} when '
+        "the body is not JSON."
+    ),
+    "minProperties": 1,
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object"},
+        ]
+    },
+}
 
 
 class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -37,6 +67,51 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise Http404
         return super().get_object()
 
+    @extend_schema(
+        summary="Store a grid",
+        tags=["grids"],
+        description=(
+            "What `grid.post_to_web()` sends. The client sends no Content-Type; the body is "
+            "JSON whatever it is labelled. Unknown keys are ignored. A rejected post stores "
+            "nothing."
+        ),
+        request={"application/json": GridPostSerializer},
+        examples=[
+            OpenApiExample(
+                "A 3x2 BlockGrid",
+                request_only=True,
+                value={
+                    "python_version": [3, 11, 7, "final", 0],
+                    "ipb_version": "1.9.1",
+                    "ipb_class": "BlockGrid",
+                    "code_cells": None,
+                    "secret": False,
+                    "grid_data": {
+                        "lines_on": True,
+                        "width": 3,
+                        "height": 2,
+                        "blocks": [
+                            [[255, 0, 0, 20], [0, 255, 0, 20], [0, 0, 255, 20]],
+                            [[0, 0, 0, 20], [128, 128, 128, 20], [255, 255, 255, 20]],
+                        ],
+                    },
+                },
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                inline_serializer("GridPosted", {"url": serializers.URLField()}),
+                description="Stored: the absolute URL of the grid's page (`/secret/...` if "
+                "secret).",
+            ),
+            400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Not a valid grid."),
+            413: OpenApiResponse(DETAIL_SCHEMA, description="Body over IPB_MAX_BODY_BYTES."),
+            429: OpenApiResponse(
+                DETAIL_SCHEMA,
+                description="Over IPB_THROTTLE_POSTS from this address; see Retry-After.",
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -45,6 +120,27 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         url = request.build_absolute_uri(grid.get_absolute_url())
         return Response({"url": url}, status=status.HTTP_200_OK)
 
+    @extend_schema(
+        summary="Fetch a grid's data",
+        tags=["grids"],
+        parameters=[
+            OpenApiParameter(
+                "public_id",
+                str,
+                OpenApiParameter.PATH,
+                description="The last path segment of the URL the post answered.",
+                pattern=f"^{GridIdConverter.regex}$",
+            )
+        ],
+        description=(
+            "What `BlockGrid.from_web(id)` reads. The `/secret/` routes answer only secret "
+            "grids, the others only public ones; hidden grids and malformed ids are 404."
+        ),
+        responses={
+            200: GridDataSerializer,
+            404: OpenApiResponse(DETAIL_SCHEMA, description="No such grid at this route."),
+        },
+    )
     def retrieve(self, request, *args, **kwargs):
         public_id = self.kwargs[self.lookup_field]
         if not is_well_formed_id(public_id):  # nor a valid cache key
