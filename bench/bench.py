@@ -33,6 +33,7 @@ OUT_DIR = BENCH_DIR / "out"
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench import bulk_seed  # noqa: E402
+from grids.samples import read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
 NOTEBOOK_HTML_BYTES_125X100 = 1_580_000  # issue 6: what _repr_html_ writes for starry night
@@ -232,14 +233,7 @@ def starry_night_body(data_dir: Path) -> bytes:
     path = data_dir / "starry_night.txt"
     if not path.exists():
         raise SystemExit(f"{path} is missing: set IPB_SHARED_DATA to the folder that holds it")
-    rows = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
-    width, height = map(int, rows[0].split())
-    size = int(rows[1])
-    blocks = [[None] * width for _ in range(height)]
-    for line in rows[3:]:
-        row, col, red, green, blue = map(int, line.split())
-        blocks[row][col] = [red, green, blue, size]
-    return post_body(blocks, ipb_class="ImageGrid")
+    return post_body(read_starry_night(path)["blocks"], ipb_class="ImageGrid")
 
 
 def other_grid_body(rng: random.Random) -> bytes:

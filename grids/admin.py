@@ -61,6 +61,17 @@ class HideReasonForm(forms.Form):
         return cleaned
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Grids and reports come only from students and visitors, and student work is never
+    edited: the admin shows them and acts on them, never adds or changes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReportedFilter(admin.SimpleListFilter):
     title = "reports"
     parameter_name = "reported"
@@ -93,7 +104,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(ReadOnlyAdmin):
     # What a teacher decides on comes first: a phone shows the first few columns unscrolled.
     list_display = [
         "preview",
@@ -168,13 +179,6 @@ class GridAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, grid_id_from_search(search_term))
-
-    # Student work is never edited, and grids only ever come from students.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The grid as the site draws it, with its code: templates/admin/grids/grid/change_form.html.
@@ -268,7 +272,7 @@ class GridAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "grid_link", "reason", "details", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["=grid__public_id"]
@@ -281,12 +285,6 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, grid_id_from_search(search_term))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Grid", ordering="grid__public_id")
     def grid_link(self, report):

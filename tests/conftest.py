@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
+from grids.samples import read_starry_night
 from tests.factories import make_grid as _make_grid
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -59,15 +60,7 @@ def make_grid(db):
 
 def load_starry_night() -> dict:
     """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
-    lines = (SHARED_DATA / "starry_night.txt").read_text().splitlines()
-    rows = [line for line in lines if line and not line.startswith("#")]
-    width, height = map(int, rows[0].split())
-    size = int(rows[1])
-    blocks = [[None] * width for _ in range(height)]
-    for line in rows[3:]:
-        row, col, red, green, blue = map(int, line.split())
-        blocks[row][col] = [red, green, blue, size]
-    return {"width": width, "height": height, "lines_on": True, "blocks": blocks}
+    return read_starry_night(SHARED_DATA / "starry_night.txt")
 
 
 @pytest.fixture(scope="session")

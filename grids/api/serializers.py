@@ -298,11 +298,7 @@ def posted_block_rows_schema() -> dict:
         "minItems": 4,
         "maxItems": 4,
     }
-    return {
-        "type": "array",
-        "description": "`height` rows of `width` blocks, row-major, the top-left block first.",
-        "items": {"type": "array", "items": block},
-    }
+    return rows_of(block)
 
 
 def stored_block_rows_schema() -> dict:
@@ -316,6 +312,10 @@ def stored_block_rows_schema() -> dict:
         "minItems": 4,
         "maxItems": 4,
     }
+    return rows_of(block)
+
+
+def rows_of(block: dict) -> dict:
     return {
         "type": "array",
         "description": "`height` rows of `width` blocks, row-major, the top-left block first.",
