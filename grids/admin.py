@@ -197,6 +197,12 @@ class GridAdmin(ReadOnlyAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def delete_queryset(self, request, queryset):
+        queryset.delete(by=request.user)
+
+    def delete_model(self, request, obj):
+        Grid.objects.filter(pk=obj.pk).delete(by=request.user)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # A grid's reports go with it: deleting a grid needs no separate right over reports.
@@ -265,7 +271,7 @@ class GridAdmin(ReadOnlyAdmin):
 
     def _apply(self, request, queryset, verb: str, done: str):
         grids = list(queryset)
-        getattr(Grid.objects.filter(pk__in=[grid.pk for grid in grids]), verb)()
+        getattr(Grid.objects.filter(pk__in=[grid.pk for grid in grids]), verb)(by=request.user)
         for grid in grids:
             self.log_change(request, grid, done)
         self.message_user(request, f"{done} {len(grids)} grid(s).", messages.SUCCESS)

@@ -1,3 +1,4 @@
+import logging
 import random
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.utils import timezone
 
 from grids.ids import new_secret_id, public_id_for
 from grids.render_cache import forget_rendered
+
+logger = logging.getLogger(__name__)
 
 
 class GridState(models.TextChoices):
@@ -77,6 +80,8 @@ class GridQuerySet(models.QuerySet):
         """Hide these grids from every public surface. `by` None means the site itself did,
         after reports; those reports then stay open for a teacher to review."""
         return self._moderate(
+            "hide",
+            by,
             resolve_reports=by is not None,
             state=GridState.HIDDEN,
             hidden_at=timezone.now(),
@@ -84,22 +89,28 @@ class GridQuerySet(models.QuerySet):
             hidden_reason=reason,
         )
 
-    def unhide(self) -> int:
+    def unhide(self, *, by=None) -> int:
         return self.filter(state=GridState.HIDDEN)._moderate(
-            state=GridState.PUBLISHED, hidden_at=None, hidden_by=None, hidden_reason=""
+            "unhide",
+            by,
+            state=GridState.PUBLISHED,
+            hidden_at=None,
+            hidden_by=None,
+            hidden_reason="",
         )
 
-    def approve(self) -> int:
-        return self.filter(state=GridState.AWAITING_APPROVAL)._moderate(state=GridState.PUBLISHED)
+    def approve(self, *, by=None) -> int:
+        return self.filter(state=GridState.AWAITING_APPROVAL)._moderate(
+            "approve", by, state=GridState.PUBLISHED
+        )
 
-    def delete(self):
-        public_ids = list(self.values_list("public_id", flat=True))
+    def delete(self, *, by=None):
+        grids = list(self.values_list("pk", "public_id"))
         deleted = super().delete()
-        forget_rendered(public_ids)
-        transaction.on_commit(lambda: forget_rendered(public_ids))
+        self._forget_and_log("delete", by, grids)
         return deleted
 
-    def _moderate(self, *, resolve_reports: bool = True, **changes) -> int:
+    def _moderate(self, action: str, by, *, resolve_reports: bool = True, **changes) -> int:
         with transaction.atomic():
             # Read the rows first (self may carry annotations, like the admin's report count,
             # which an UPDATE cannot), then change them by primary key.
@@ -110,12 +121,29 @@ class GridQuerySet(models.QuerySet):
                 # A teacher's decision answers the reports that led to it.
                 open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
                 open_reports.update(resolved_at=timezone.now())
+        self._forget_and_log(action, by, grids, reason=changes.get("hidden_reason"))
+        return changed
+
+    @staticmethod
+    def _forget_and_log(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:
         public_ids = [public_id for _, public_id in grids]
         forget_rendered(public_ids)
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
         transaction.on_commit(lambda: forget_rendered(public_ids))
-        return changed
+        # One line per moderation action. Grids by primary key: a secret grid's public id is
+        # its only key and never goes into a log.
+        logger.info(
+            "Moderation: %s %d grid(s)",
+            action,
+            len(grids),
+            extra={
+                "action": action,
+                "grid_pks": [pk for pk, _ in grids],
+                "by": by.get_username() if by is not None else "the site",
+                "reason": reason,
+            },
+        )
 
 
 class Grid(models.Model):

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group
@@ -234,3 +236,19 @@ def test_staff_without_moderation_permission_cannot_hide(client, make_grid, djan
 
     grid.refresh_from_db()
     assert grid.state == GridState.PUBLISHED
+
+
+def test_teachers_actions_are_logged_with_their_name(teacher_client, make_grid, caplog):
+    grid = make_grid()
+    caplog.set_level(logging.INFO, logger="grids.models")
+
+    run_action(teacher_client, "hide_grids", [grid], apply="1", reason="Spam or advertising")
+    run_action(teacher_client, "unhide_grids", [grid])
+    run_action(teacher_client, "delete_selected", [grid], post="yes")
+
+    lines = [record for record in caplog.records if record.name == "grids.models"]
+    assert [(line.action, line.by) for line in lines] == [
+        ("hide", "ms.frizzle"),
+        ("unhide", "ms.frizzle"),
+        ("delete", "ms.frizzle"),
+    ]

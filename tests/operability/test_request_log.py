@@ -97,3 +97,20 @@ def test_an_unsafe_incoming_request_id_is_replaced(client, log_output, incoming)
 
 def test_requests_get_different_ids(client):
     assert client.get("/about")["X-Request-ID"] != client.get("/about")["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_each_moderation_action_logs_one_line_naming_no_secret_id(make_grid, caplog):
+    secret = make_grid(secret=True)
+    caplog.set_level(logging.INFO, logger="grids.models")
+
+    Grid.objects.filter(pk=secret.pk).hide(by=None, reason="Rude words")
+    Grid.objects.filter(pk=secret.pk).unhide()
+    Grid.objects.filter(pk=secret.pk).delete()
+
+    lines = [record for record in caplog.records if record.name == "grids.models"]
+    assert [line.action for line in lines] == ["hide", "unhide", "delete"]
+    assert all(line.grid_pks == [secret.pk] for line in lines)
+    assert lines[0].by == "the site"
+    assert lines[0].reason == "Rude words"
+    assert all(secret.public_id not in line.getMessage() for line in lines)
