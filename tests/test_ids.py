@@ -1,0 +1,27 @@
+import json
+
+import pytest
+
+from grids.ids import is_well_formed_id, new_secret_id, public_id_for
+from tests.conftest import SHARED_DATA
+
+LEGACY = json.loads((SHARED_DATA / "legacy_hashids_vectors.json").read_text())["vectors"]
+
+
+@pytest.mark.parametrize("vector", LEGACY, ids=[f"{v['salt']}-{v['id']}" for v in LEGACY])
+def test_public_ids_are_the_original_sites_hashids(vector):
+    assert public_id_for(vector["id"], vector["salt"]) == vector["hash"]
+
+
+def test_secret_ids_are_long_random_letters_and_digits():
+    ids = {new_secret_id() for _ in range(1000)}
+
+    assert len(ids) == 1000
+    assert all(len(secret) == 22 and secret.isascii() and secret.isalnum() for secret in ids)
+    # 62 symbols, 22 of them: about 131 bits, past the 96 the issue asks for.
+    assert len(set("".join(ids))) == 62
+
+
+@pytest.mark.parametrize("candidate", ["", "a" * 65, "abc-def", "ab/cd", "\x00", "café"])
+def test_malformed_ids_are_refused_before_any_lookup(candidate):
+    assert is_well_formed_id(candidate) is False
