@@ -258,6 +258,16 @@ class Seeded:
     starry_id: str
     small_body: Path
     starry_body: Path
+    square_id: str = ""
+
+
+def square_grid_body(rng: random.Random) -> bytes:
+    """A 100x100 BlockGrid of size-5 blocks in random colours, as issue 6's targets name."""
+    blocks = [
+        [[rng.randrange(256), rng.randrange(256), rng.randrange(256), 5] for _ in range(100)]
+        for _ in range(100)
+    ]
+    return post_body(blocks)
 
 
 def seed(site: Server, args: argparse.Namespace) -> Seeded:
@@ -268,8 +278,9 @@ def seed(site: Server, args: argparse.Namespace) -> Seeded:
     for _ in range(args.other_grids):
         post(site, other_grid_body(rng))
     small_id = post(site, small_body.read_bytes())
+    square_id = post(site, square_grid_body(rng))
     starry_id = post(site, starry_body.read_bytes())
-    return Seeded(small_id, starry_id, small_body, starry_body)
+    return Seeded(small_id, starry_id, small_body, starry_body, square_id)
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -298,8 +309,10 @@ class Endpoint:
 def endpoints(seeded: Seeded) -> list[Endpoint]:
     return [
         Endpoint("page 10x10 + code", f"/{seeded.small_id}", is_page=True),
+        Endpoint("page 100x100", f"/{seeded.square_id}", is_page=True),
         Endpoint("page 125x100", f"/{seeded.starry_id}", is_page=True),
         Endpoint("/get 10x10", f"/get/{seeded.small_id}", is_page=True),
+        Endpoint("/get 100x100", f"/get/{seeded.square_id}", is_page=True),
         Endpoint("/get 125x100", f"/get/{seeded.starry_id}", is_page=True),
         Endpoint("/random", "/random"),
         Endpoint("/ (home)", "/"),
