@@ -70,3 +70,11 @@ def starry_night() -> dict:
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(reason: str):
+    """A real service or browser the test needs is not there: skipped on a developer's
+    machine, a failure in CI (CI=true), where everything must be installed and running."""
+    if running_in_ci():
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)

@@ -11,7 +11,7 @@ from django.core.cache import cache, caches
 from grids.models import Grid
 from grids.render_cache import RENDERED_PARTS, rendered_key
 from grids.views import GridPageView
-from tests.conftest import running_in_ci
+from tests.conftest import missing_service
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_process_cache():
     if not settings.MEMCACHED_SERVERS:
-        reason = "needs MEMCACHED_SERVERS: a shared cache is what this pins"
-        if running_in_ci():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing_service("needs MEMCACHED_SERVERS: a shared cache is what this pins")
     other = caches.create_connection("default")
     yield other
     other.close()

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grids.models import GridState
-from tests.conftest import running_in_ci
+from tests.conftest import missing_service
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def postgres():
     if connection.vendor != "postgresql":
-        reason = "needs DATABASE_URL (PostgreSQL): these pin PostgreSQL's query plans"
-        if running_in_ci():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing_service("needs DATABASE_URL (PostgreSQL): these pin PostgreSQL's query plans")
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_service
+
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
 # calls from a thread with a running loop unless told otherwise (STYLE.md, Tests).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -16,10 +18,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 @pytest.fixture(scope="session")
 def chromium() -> Iterator:
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing_service(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -20,7 +20,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import running_in_ci
+from tests.conftest import missing_service
 from tests.factories import post_payload
 
 
@@ -105,10 +105,9 @@ def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) ->
 @pytest.fixture
 def shared_database(transactional_db):
     if connection.vendor != "postgresql" or not settings.MEMCACHED_SERVERS:
-        reason = "needs DATABASE_URL (PostgreSQL) and MEMCACHED_SERVERS: other processes share them"
-        if running_in_ci():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing_service(
+            "needs DATABASE_URL (PostgreSQL) and MEMCACHED_SERVERS: other processes share them"
+        )
 
 
 @pytest.fixture
@@ -136,10 +135,7 @@ def private_memcached():
     from tests.processes.services import PrivateMemcached
 
     if not shutil.which("memcached"):
-        reason = "memcached is not installed (Debian's memcached)"
-        if running_in_ci():
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        missing_service("memcached is not installed (Debian's memcached)")
     server = PrivateMemcached()
     server.start()
     yield server
@@ -153,9 +149,7 @@ def private_postgres():
     try:
         postgres_bin()
     except RuntimeError as missing:
-        if running_in_ci():
-            pytest.fail(str(missing), pytrace=False)
-        pytest.skip(str(missing))
+        missing_service(str(missing))
     server = PrivatePostgres()
     server.create()
     env = {**site_environment(), "DATABASE_URL": server.url, "MEMCACHED_SERVERS": ""}
