@@ -5,8 +5,9 @@ code, the thumbnail) is cached for as long as the cache keeps it, under a key ma
 grid's id and the renderer's version.
 
 Answers. A grid's page and its /get JSON are cached whole, as the bytes to send, plain and
-gzipped, so a warm request costs one cache read: no query, no template, no compression. An
-answer also stands for "this grid may be seen", so it is dropped the moment that changes:
+gzipped, so a warm request costs one small cache read (AnswerBodies says why small): no query,
+no template, no compression, and most of the middleware skipped (grids/answer_middleware.py).
+An answer also stands for "this grid may be seen", so it is dropped the moment that changes:
 the moderation verbs (GridQuerySet.hide, unhide, approve, delete) call forget_rendered(),
 after their transaction commits. An answer is stored only after the database said the grid is
 reachable, and checked once more after storing, so a grid hidden while its answer was being
@@ -16,14 +17,18 @@ from the process that hid a grid but not from the others, it could not linger lo
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from grids.http_caching import allow_revalidated_caching
 from grids.rendering.html import RENDERER_VERSION
 
 T = TypeVar("T")
@@ -92,21 +97,102 @@ class CachedAnswer:
     @classmethod
     def of(cls, body: bytes, content_type: str, style_hashes=()) -> "CachedAnswer":
         # Weak: the plain and gzipped bodies are the same answer.
-        etag = f'W/"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
         gzipped = gzip.compress(body, compresslevel=6, mtime=0)
         return cls(content_type, body, gzipped, etag, tuple(style_hashes))
 
-    def response(self, request) -> HttpResponse:
+    def response(self, request, *, secret: bool) -> HttpResponse:
+        """The answer for this request: gzipped if the client accepts it, with the headers
+        that let browsers and proxies keep it (grids/http_caching.py), or a 304 if the
+        client's copy is this one. The same whether the view or CachedAnswerMiddleware sends
+        it (tests/test_cached_answers.py compares the two)."""
         accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        response = HttpResponse(
-            self.gzipped if accepts_gzip else self.body, content_type=self.content_type
-        )
+        body = self.gzipped if accepts_gzip else self.body
+        response = HttpResponse(body, content_type=self.content_type)
         if accepts_gzip:
             response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
         patch_vary_headers(response, ["Accept-Encoding"])
         response["ETag"] = self.etag
         request.csp_style_hashes = list(self.style_hashes)
-        return response
+        allow_revalidated_caching(response, secret=secret)
+        return get_conditional_response(request, etag=self.etag, response=response)
+
+
+class AnswerBodies:
+    """The bodies of recently sent answers, in this process's memory, newest kept.
+
+    memcached holds each answer's stamp (its type, ETag and style hashes) under the grid's
+    answer key, and its bodies under a key of their own named in the stamp. The stamp is the
+    gate: it is read on every request, and the moderation verbs delete it, so hiding a grid
+    stops every process at once. The bodies never change for a stamp (the key holds their
+    hash), so a process keeps the ones it sends often and does not fetch a 300 kB page from
+    memcached for every request. Bounded by IPB_ANSWER_MEMORY_MB; thread-safe for gunicorn's
+    threaded workers.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[bytes, bytes] | None:
+        with self.lock:
+            bodies = self.entries.get(key)
+            if bodies is not None:
+                self.entries.move_to_end(key)
+            return bodies
+
+    def put(self, key: str, bodies: tuple[bytes, bytes]) -> None:
+        size = len(bodies[0]) + len(bodies[1])
+        with self.lock:
+            if key in self.entries or size > self.max_bytes:
+                return
+            self.entries[key] = bodies
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (body, gzipped) = self.entries.popitem(last=False)
+                self.size -= len(body) + len(gzipped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+answer_bodies = AnswerBodies(settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024)
+
+
+def bodies_key(answer_key: str, etag: str) -> str:
+    # The ETag is a hash of the body: a new rendering of the grid gets new keys.
+    return f"{answer_key}:body:{etag[3:-1]}"
+
+
+def load_answer(key: str) -> CachedAnswer | None:
+    """The answer cached under `key`: its stamp from the cache, its bodies from this process's
+    memory or, the first time, from the cache. None if either is gone."""
+    stamp = cache.get(key)
+    if stamp is None:
+        return None
+    content_type, etag, style_hashes = stamp
+    body_key = bodies_key(key, etag)
+    bodies = answer_bodies.get(body_key)
+    if bodies is None:
+        bodies = cache.get(body_key)
+        if bodies is None:
+            return None
+        answer_bodies.put(body_key, bodies)
+    return CachedAnswer(content_type, *bodies, etag, style_hashes)
+
+
+def store_answer(key: str, answer: CachedAnswer) -> None:
+    body_key = bodies_key(key, answer.etag)
+    bodies = (answer.body, answer.gzipped)
+    # Bodies first: a stamp is never in the cache without them.
+    cache.set(body_key, bodies, ANSWER_TTL_SECONDS)
+    cache.set(key, (answer.content_type, answer.etag, answer.style_hashes), ANSWER_TTL_SECONDS)
+    answer_bodies.put(body_key, bodies)
 
 
 def cached_answer(
@@ -117,13 +203,13 @@ def cached_answer(
 ) -> CachedAnswer | None:
     """The cached answer, or build() (None: the grid may not be seen) and keep it."""
     key = rendered_key(public_id, part)
-    answer = cache.get(key)
+    answer = load_answer(key)
     if answer is not None:
         return answer
     answer = build()
     if answer is None:
         return None
-    cache.set(key, answer, ANSWER_TTL_SECONDS)
+    store_answer(key, answer)
     if not still_reachable():  # hidden while the answer was being built: take it back
         cache.delete(key)
         return None

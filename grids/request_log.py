@@ -100,7 +100,8 @@ class RequestLogMiddleware:
             extra={
                 "method": request.method,
                 "path": path,
-                "route": match.view_name if match else None,
+                # CachedAnswerMiddleware answers before any URL is resolved, and names its route.
+                "route": match.view_name if match else getattr(request, "route_name", None),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             },

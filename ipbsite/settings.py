@@ -153,6 +153,10 @@ MIDDLEWARE = [
     "grids.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "grids.inline_styles.InlineStyleCSPMiddleware",
+    # Above CachedAnswerMiddleware, so its answers are refused in frames too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A grid's cached page or JSON is sent from here: nothing below runs for it.
+    "grids.answer_middleware.CachedAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Below GZip, so the ETag is of the plain body; answers revalidations with 304.
@@ -162,7 +166,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database outage answers 503 (JSON or a page) instead of a 500.
     "grids.unavailable.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its refusal page.
@@ -347,6 +350,9 @@ IPB_SHARED_CACHE_MAX_AGE = env_int("IPB_SHARED_CACHE_MAX_AGE", 60)
 
 # How many of the latest public grids the home page shows.
 IPB_HOME_LATEST_GRIDS = env_int("IPB_HOME_LATEST_GRIDS", 12)
+# Memory each process may keep the bodies of cached answers in (grids/render_cache.py): the
+# grid pages and JSON a whole school is opening are then not fetched from memcached each time.
+IPB_ANSWER_MEMORY_MB = env_int("IPB_ANSWER_MEMORY_MB", 16)
 
 # One JSON object per line on stdout, with the request id of the request being served, and
 # secret grid ids masked (grids/request_log.py). RequestLogMiddleware writes one line per request.

@@ -15,7 +15,6 @@ from rest_framework.views import exception_handler
 
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
-from grids.http_caching import allow_revalidated_caching
 from grids.ids import GridIdConverter, is_well_formed_id
 from grids.models import Grid
 from grids.render_cache import CachedAnswer, answer_part, cached_answer
@@ -154,7 +153,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         if answer is None:  # hidden while its answer was being built
             raise Http404
-        return allow_revalidated_caching(answer.response(request), secret=self.secret)
+        return answer.response(request, secret=self.secret)
 
 
 NOT_FOUND_DETAIL = "No grid with that id."

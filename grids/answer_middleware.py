@@ -1,0 +1,60 @@
+"""Cached grid pages and /get answers, sent before most of the middleware runs.
+
+A link to one grid can be opened by a whole school at once (issue 6). Once a grid's page or
+JSON is cached whole (grids/render_cache.py), sending it needs none of what the rest of the
+stack does for other pages: no session, CSRF token, user, messages, static files, compression
+(it is stored gzipped) or URL resolving. Going through all of that anyway cost more than the
+answer itself, so this middleware sits high in settings.MIDDLEWARE and sends a cached answer
+at once. Everything above it still applies: the health checks, the request log and its id,
+the HTTPS redirect and security headers, the Content-Security-Policy and the frame policy.
+
+On a miss it steps aside, and the view builds the answer from Grid.objects.reachable() and
+caches it. It serves only what a view stored, under the same key, which the moderation verbs
+delete: hiding a grid takes its answer away from this path as from the view's.
+"""
+
+from grids.ids import is_well_formed_id
+from grids.render_cache import answer_part, load_answer, rendered_key
+
+# The routes whose answer is cached whole, by the path before the grid's id: the route's name
+# (for the request log), the answer kept for it, and whether it is a secret grid's route.
+# tests/test_cached_answers.py checks each against the URLconf.
+CACHED_ANSWER_ROUTES = {
+    "/": ("grids:page", "page", False),
+    "/secret/": ("grids:secret-page", "page", True),
+    "/get/": ("api:get", "get", False),
+    "/get/secret/": ("api:get-secret", "get", True),
+    "/api/grids/": ("api:grid-detail", "get", False),
+    "/api/secret-grids/": ("api:secret-grid-detail", "get", True),
+}
+# DRF's views say which methods their route takes; the API's cached answers say the same.
+ALLOW_BY_PART = {"get": "GET, HEAD, OPTIONS"}
+
+
+class CachedAnswerMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        route = self.cached_answer_route(request)
+        if route is not None:
+            route_name, part, secret, public_id = route
+            answer = load_answer(rendered_key(public_id, answer_part(part, secret=secret)))
+            if answer is not None:
+                request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
+                request.route_name = route_name
+                response = answer.response(request, secret=secret)
+                if part in ALLOW_BY_PART:
+                    response["Allow"] = ALLOW_BY_PART[part]
+                return response
+        return self.get_response(request)
+
+    @staticmethod
+    def cached_answer_route(request):
+        if request.method not in ("GET", "HEAD"):
+            return None
+        prefix, _, public_id = request.path_info.rpartition("/")
+        route = CACHED_ANSWER_ROUTES.get(prefix + "/")
+        if route is None or not is_well_formed_id(public_id):
+            return None
+        return (*route, public_id)

@@ -1,0 +1,140 @@
+"""A grid's cached page and JSON are sent by CachedAnswerMiddleware, ahead of most of the
+middleware and the view, exactly as the view would send them (grids/answer_middleware.py)."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.urls import resolve
+
+from grids.answer_middleware import CACHED_ANSWER_ROUTES
+from grids.api.views import GridViewSet
+from grids.models import Grid
+from grids.render_cache import AnswerBodies, answer_bodies, answer_part, rendered_key
+from grids.views import GridPageView
+
+pytestmark = pytest.mark.django_db
+
+# Each route kind, and the view's method that would answer it.
+ROUTES = [
+    pytest.param("/", False, GridPageView, "get", id="page"),
+    pytest.param("/secret/", True, GridPageView, "get", id="secret-page"),
+    pytest.param("/get/", False, GridViewSet, "retrieve", id="get"),
+    pytest.param("/get/secret/", True, GridViewSet, "retrieve", id="secret-get"),
+    pytest.param("/api/grids/", False, GridViewSet, "retrieve", id="api"),
+    pytest.param("/api/secret-grids/", True, GridViewSet, "retrieve", id="secret-api"),
+]
+
+
+def view_must_not_run(*args, **kwargs):
+    raise AssertionError("the view ran: the answer did not come from CachedAnswerMiddleware")
+
+
+def headers_of(response) -> dict[str, str]:
+    headers = dict(response.headers)
+    headers.pop("X-Request-ID")  # one per request, by design
+    return headers
+
+
+def test_each_cached_answer_route_is_the_urlconfs_route_of_that_name():
+    assert {prefix for prefix, *_ in (p.values for p in ROUTES)} == set(CACHED_ANSWER_ROUTES)
+    for prefix, (route_name, part, secret) in CACHED_ANSWER_ROUTES.items():
+        match = resolve(f"{prefix}abc123")
+        assert match.view_name == route_name
+        if hasattr(match.func, "view_class"):  # a Django view
+            view, initkwargs = match.func.view_class, match.func.view_initkwargs
+        else:  # a DRF viewset's action
+            view, initkwargs = match.func.cls, match.func.initkwargs
+        assert initkwargs.get("secret", False) is secret, prefix
+        assert part == ("page" if view is GridPageView else "get"), prefix
+
+
+@pytest.mark.parametrize("accept_encoding", ["", "gzip, deflate"])
+@pytest.mark.parametrize(("prefix", "secret", "view", "method"), ROUTES)
+def test_a_warm_answer_is_sent_without_the_view_and_as_the_view_sent_it(
+    client, make_grid, monkeypatch, prefix, secret, view, method, accept_encoding
+):
+    grid = make_grid(secret=secret, code_cells=["print('hi')"])
+    url = f"{prefix}{grid.public_id}"
+    built = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert built.status_code == 200
+
+    monkeypatch.setattr(view, method, view_must_not_run)
+    sent = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+
+    assert sent.status_code == 200
+    assert sent.content == built.content
+    assert headers_of(sent) == headers_of(built)
+
+
+@pytest.mark.parametrize(("prefix", "secret", "view", "method"), ROUTES)
+def test_a_hidden_grid_is_never_sent_from_the_cache(
+    client, make_grid, prefix, secret, view, method
+):
+    grid = make_grid(secret=secret)
+    url = f"{prefix}{grid.public_id}"
+    assert client.get(url).status_code == 200
+
+    Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
+
+    assert client.get(url).status_code in (404, 410)
+
+
+def test_a_browsers_copy_is_revalidated_from_the_cache_with_a_304(client, make_grid, monkeypatch):
+    grid = make_grid()
+    etag = client.get(f"/{grid.public_id}")["ETag"]
+    monkeypatch.setattr(GridPageView, "get", view_must_not_run)
+
+    response = client.get(f"/{grid.public_id}", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_from_the_cache(client, make_grid):
+    grid = make_grid()
+    assert client.get(f"/{grid.public_id}").status_code == 200
+
+    assert client.get(f"/{grid.public_id}", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_an_answer_whose_bodies_are_gone_is_built_again(client, make_grid, monkeypatch):
+    grid = make_grid()
+    first = client.get(f"/get/{grid.public_id}")
+    # Another process stored the stamp; this one has no bodies, and the cache lost them.
+    answer_bodies.clear()
+    key = rendered_key(grid.public_id, answer_part("get", secret=False))
+    stamp = cache.get(key)
+    cache.clear()
+    cache.set(key, stamp)
+
+    again = client.get(f"/get/{grid.public_id}")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_the_request_log_names_the_route_of_an_answer_sent_from_the_cache(
+    client, make_grid, caplog
+):
+    grid = make_grid()
+    client.get(f"/{grid.public_id}")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="grids.request_log"):
+        client.get(f"/{grid.public_id}")
+
+    (line,) = [r for r in caplog.records if r.name == "grids.request_log"]
+    assert (line.route, line.status) == ("grids:page", 200)
+
+
+def test_the_bodies_kept_in_memory_stay_within_their_bound_newest_first():
+    bodies = AnswerBodies(max_bytes=100)
+    bodies.put("a", (b"x" * 40, b"x" * 10))
+    bodies.put("b", (b"x" * 40, b"x" * 10))
+    bodies.get("a")  # sent again: now the newest
+    bodies.put("c", (b"x" * 40, b"x" * 10))
+    bodies.put("huge", (b"x" * 101, b""))  # larger than the bound: never kept
+
+    assert [key for key in ("a", "b", "c", "huge") if bodies.get(key)] == ["a", "c"]
+    assert bodies.size == 100
