@@ -37,6 +37,7 @@ from bench import bulk_seed  # noqa: E402
 from grids.samples import read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
+COLD_SAMPLES = 5  # copies of the starry night, each timed cold once
 NOTEBOOK_HTML_BYTES_125X100 = 1_580_000  # issue 6: what _repr_html_ writes for starry night
 CODE_CELLS = [
     "from ipythonblocks import BlockGrid\ngrid = BlockGrid(10, 10, fill=(123, 234, 123))",
@@ -260,6 +261,10 @@ class Seeded:
     small_body: Path
     starry_body: Path
     square_id: str = ""
+    # Grids only the warm-up requests (other_ids) or the cold measurement (more_starry_ids) ask
+    # for: never measured under load.
+    other_ids: list[str] = field(default_factory=list)
+    more_starry_ids: list[str] = field(default_factory=list)
 
 
 def square_grid_body(rng: random.Random) -> bytes:
@@ -276,12 +281,14 @@ def seed(site: Server, args: argparse.Namespace) -> Seeded:
     small_body, starry_body = OUT_DIR / "post-10x10.json", OUT_DIR / "post-125x100.json"
     small_body.write_bytes(small_grid_body())
     starry_body.write_bytes(starry_night_body(args.data_dir))
-    for _ in range(args.other_grids):
-        post(site, other_grid_body(rng))
+    other_ids = [post(site, other_grid_body(rng)) for _ in range(args.other_grids)]
     small_id = post(site, small_body.read_bytes())
     square_id = post(site, square_grid_body(rng))
+    more_starry_ids = [post(site, starry_body.read_bytes()) for _ in range(COLD_SAMPLES - 1)]
     starry_id = post(site, starry_body.read_bytes())
-    return Seeded(small_id, starry_id, small_body, starry_body, square_id)
+    return Seeded(
+        small_id, starry_id, small_body, starry_body, square_id, other_ids, more_starry_ids
+    )
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -402,8 +409,22 @@ def measure(
     load_before = os.getloadavg()[0]
     # Posts first, so the grids they add are the home page's latest and get warmed below.
     warm_count = 4 * args.workers  # local memory is per worker: reach every one
+    if cold:
+        # "Cold" means nothing of the grid cached, not a worker's first request ever (loading
+        # templates, lexers and the URLconf): every worker serves other grids first.
+        for grid_id in seeded.other_ids[:warm_count]:
+            for path in (f"/{grid_id}", f"/get/{grid_id}"):
+                requests.get(site.url + path, timeout=30).raise_for_status()
     for endpoint in sorted(table, key=lambda e: e.body_file is None):
         measure_single_requests(site, endpoint, warm_count, cold)
+    cold_starry_server_ms = []
+    if cold:  # more cold samples of the 125x100 page: one request is at the machine's mercy
+        starry = next(e for e in table if e.name == "page 125x100")
+        for grid_id in seeded.more_starry_ids:
+            request_id = f"bench-{uuid.uuid4().hex[:12]}-cold"
+            timed_ms(site.url + f"/{grid_id}", starry, request_id)
+            cold_starry_server_ms.append(logged_durations_ms(site)[request_id])
+        cold_starry_server_ms.append(starry.cold_server_ms)
     for endpoint in table:
         print(f"  load: {endpoint.name}", flush=True)
         endpoint.site = wrk(site.url + endpoint.path, args, endpoint.body_file)
@@ -415,6 +436,7 @@ def measure(
         "rss_site": workers_rss_mb(site),
         "rss_framework": workers_rss_mb(servers["framework"]),
         "load": (load_before, os.getloadavg()[0]),
+        "cold_starry_server_ms": cold_starry_server_ms,
     }
 
 
@@ -478,10 +500,13 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
         f"{'ok  ' if size_ok else 'MISS'} page 125x100 bytes: {page.bytes_plain:,} plain "
         f"(<= {0.25 * NOTEBOOK_HTML_BYTES_125X100:,.0f}), {page.bytes_gzip:,} gzip (< 60,000)"
     )
-    if page.cold_server_ms is not None:
+    if result["cold_starry_server_ms"]:
+        samples = result["cold_starry_server_ms"]
+        cold = statistics.median(samples)
         lines.append(
-            f"{'ok  ' if page.cold_server_ms < 15 else 'MISS'} page 125x100 cold: "
-            f"{page.cold_server_ms:.1f} ms server time (< 15 ms; {page.cold_ms:.1f} client-side)"
+            f"{'ok  ' if cold < 15 else 'MISS'} page 125x100 cold: {cold:.1f} ms server time "
+            f"(< 15 ms; median of {len(samples)} grids, "
+            f"{min(samples):.1f}-{max(samples):.1f})"
         )
     big_post = by_name["POST 125x100"]
     lines.append(
@@ -564,13 +589,14 @@ def main() -> None:
         start(servers["site"], args, "/")
         start(servers["framework"], args, "/const/1")
         start(servers["server"], args, "/const/1")
-        print(f"Seeding {args.other_grids + 2} grids through POST /post ...", flush=True)
+        seeded_count = args.other_grids + 2 + COLD_SAMPLES
+        print(f"Seeding {seeded_count} grids through POST /post ...", flush=True)
         seeded = seed(servers["site"], args)
         if args.million:
             bulk_seed.copy_grids(
                 os.environ["DATABASE_URL"], 1000 - grid_count(), os.environ["HASHIDS_SALT"]
             )
-        count = grid_count() if on_postgres else args.other_grids + 2
+        count = grid_count() if on_postgres else seeded_count
         before_posts = last_grid_pk() if on_postgres else 0
         first = measure(servers, seeded, args, cold=True)
         print_table(f"{count:,} grids", first)
