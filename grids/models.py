@@ -1,4 +1,3 @@
-import gc
 import logging
 import random
 
@@ -14,24 +13,6 @@ from grids.render_cache import forget_rendered
 logger = logging.getLogger(__name__)
 
 
-def decode_json(text: str):
-    """orjson.loads with the garbage collector paused.
-
-    A big grid decodes into one list per block, 12,500 for the starry night, and that many new
-    objects set the collector off again and again while they are made, each pass rescanning
-    the ones before for reference cycles that decoded JSON cannot have. Paused, they are
-    scanned once, by the first pass after: 1.4 ms for the starry night, collection included,
-    against 1.9. If another thread paused it first, that thread turns it back on.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return orjson.loads(text)
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class JSONTextField(models.TextField):
     """JSON data stored as its compact text, read back as Python data.
 
@@ -45,10 +26,10 @@ class JSONTextField(models.TextField):
     description = "JSON stored as text"
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decode_json(value)
+        return None if value is None else orjson.loads(value)
 
     def to_python(self, value):
-        return decode_json(value) if isinstance(value, str) else value
+        return orjson.loads(value) if isinstance(value, str) else value
 
     def get_prep_value(self, value):
         return None if value is None else orjson.dumps(value).decode()
