@@ -39,9 +39,9 @@ class CachedAnswerMiddleware:
         route = self.cached_answer_route(request)
         if route is not None:
             route_name, part, secret, public_id = route
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
             answer = load_answer(rendered_key(public_id, answer_part(part, secret=secret)))
             if answer is not None:
-                request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
                 request.route_name = route_name
                 response = answer.response(request, secret=secret)
                 if part in ALLOW_BY_PART:
