@@ -28,14 +28,13 @@ def load_what_first_requests_would_wait_for() -> None:
 
 load_what_first_requests_would_wait_for()
 
-# The garbage collector, tuned for a web worker:
-# - Everything loaded so far (Django, the apps, the URLconf, the templates) lives as long as the
-#   process: freezing keeps it out of the full passes, which otherwise scan it all whenever
-#   enough new objects pile up. Measured inside the site's process: decoding the starry night's
-#   blocks took 76 ms at worst, 3 ms frozen.
-# - A pass every 50,000 new containers rather than every 700: a big grid decodes into 12,500
-#   lists, which at 700 set off pass after pass, each rescanning the lists made before it, for
-#   cycles decoded JSON cannot have. A cold 125x100 page: 16.8 ms median in process at 700,
-#   15.6 at 50,000. Cyclic garbage, rare in a request, waits a little longer to be freed.
+# Everything loaded so far (Django, the apps, the URLconf, the templates) lives as long as the
+# process: freezing keeps it out of the garbage collector's full passes, which otherwise scan it
+# all whenever enough new objects pile up, as decoding a big grid's 12,500 blocks does. Measured
+# inside the site's process: that decode took 76 ms at worst, 3 ms frozen.
+#
+# The collector's thresholds stay Python's own. Collecting every 50,000 new containers instead
+# of 700 saved a cold 125x100 page 1.2 ms, but responses left in reference cycles then waited
+# for it with their bodies: worker RSS rose from 90 MB to 122 under the bench, and p99 to 5.8x
+# p50 (bench/RESULTS.md).
 gc.freeze()
-gc.set_threshold(50_000, 20, 10)
