@@ -138,3 +138,20 @@ def test_the_bodies_kept_in_memory_stay_within_their_bound_newest_first():
 
     assert [key for key in ("a", "b", "c", "huge") if bodies.get(key)] == ["a", "c"]
     assert bodies.size == 100
+
+
+def test_a_page_too_big_for_memcached_is_still_sent_and_kept_by_the_process(
+    client, make_grid, monkeypatch
+):
+    # A 500x500 grid's page is about 5 MB; memcached keeps items of 1 MB at most and the
+    # client refuses larger ones silently. The stamp is small: the bodies stay in memory here.
+    grid = make_grid(width=500, height=500)
+    first = client.get(f"/{grid.public_id}")
+    assert first.status_code == 200
+    assert len(first.content) > 2**20
+
+    monkeypatch.setattr(GridPageView, "get", view_must_not_run)
+    again = client.get(f"/{grid.public_id}")
+
+    assert again.status_code == 200
+    assert again.content == first.content
