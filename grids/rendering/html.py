@@ -61,14 +61,31 @@ def render_grid(grid: GridLike, dom_id: str) -> RenderedGrid:
     if len(blocks) != height or any(len(row) != width for row in blocks):
         raise ValueError(f"blocks must be {height} rows of {width} blocks")
 
-    sizes = _block_sizes(blocks)
-    common_size = max(sizes.items(), key=itemgetter(1))[0]
+    rows, sizes, common_size = _rows_and_sizes(blocks)
     lines = "lines-on" if grid.lines_on else "lines-off"
     table = (
         f'<table id="{dom_id}" class="blockgrid {lines}" data-ipb-class="{grid.ipb_class}">'
-        f"{_table_rows(blocks, sizes, common_size)}</table>"
+        f"{rows}</table>"
     )
     return RenderedGrid(css=_size_css(dom_id, sizes, common_size), table=mark_safe(table))
+
+
+def _rows_and_sizes(blocks: Sequence[Sequence[Block]]) -> tuple[str, dict[int, int], int]:
+    """The table's rows, the number of blocks of each size, and the most common size.
+
+    A grid nearly always has one block size (the client sets it for the whole grid), so the
+    rows are first drawn in one pass with the first block's size for all: counting sizes
+    first took 0.8 of the starry night's 3 ms. A second size, or a malformed block, sends the
+    grid the long way, which counts the sizes and says what is wrong. Both write the same.
+    """
+    try:
+        size = _positive_int(blocks[0][0][3], "block size")
+        rows = _table_rows(blocks, {size: 0}, size)
+    except (IndexError, TypeError, ValueError):
+        sizes = _block_sizes(blocks)
+        common_size = max(sizes.items(), key=itemgetter(1))[0]
+        return _table_rows(blocks, sizes, common_size), sizes, common_size
+    return rows, {size: sum(map(len, blocks))}, size
 
 
 def _positive_int(value: int, what: str) -> int:

@@ -116,6 +116,17 @@ def test_only_blocks_of_a_less_common_size_get_a_size_class(grid_from_blocks):
     )
 
 
+def test_a_first_block_of_a_less_common_size_gets_the_size_class(grid_from_blocks):
+    blocks = checker_blocks(3, 2, size=20)
+    blocks[0][0][3] = 7
+    table = TableReader(render_grid(grid_from_blocks(blocks), "grid-a").table)
+
+    assert [[cell.get("class") for cell in row] for row in table.rows] == [
+        ["s7", None, None],
+        [None, None, None],
+    ]
+
+
 def test_css_rules_are_scoped_to_the_table_id(grid_from_blocks):
     blocks = checker_blocks(3, 2, size=20)
     blocks[0][0][3] = 9
