@@ -8,7 +8,7 @@ class OneServerShortcutHash(RendezvousHash):
     """pymemcache's rendezvous hashing, without hashing when there is one server to pick.
 
     RendezvousHash scores every server for every key with murmur3 written in Python: about
-    40 microseconds a cache call, a tenth of a cached grid page's whole cost (bench/README.md).
+    40 microseconds a cache call, measured in process: a tenth of a cached grid page's cost.
     With one server (most schools' case, or the last one left while the others are marked
     dead) the answer is that server whatever the scores, so it is returned without them. With
     several, keys are spread exactly as pymemcache spreads them.
