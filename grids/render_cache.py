@@ -47,9 +47,19 @@ def answer_part(name: str, *, secret: bool) -> str:
     return f"secret-{name}" if secret else name
 
 
+ANSWER_PARTS = frozenset({"page", "secret-page", "get", "secret-get"})
+# Bump when what is stored under an answer's key changes shape (2: a stamp naming the bodies'
+# key, where 1 was the whole CachedAnswer): during a rolling deploy, processes of the previous
+# release and of this one then never read each other's answers. Each still drops its own when a
+# grid is hidden, and the other's expire within ANSWER_TTL_SECONDS.
+ANSWER_FORMAT = 2
+
+
 def rendered_key(public_id: str, part: str) -> str:
     if part not in RENDERED_PARTS:
         raise ValueError(f"unknown rendered part {part!r}; add it to RENDERED_PARTS")
+    if part in ANSWER_PARTS:
+        return f"grid:{public_id}:{part}:v{RENDERER_VERSION}a{ANSWER_FORMAT}"
     return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"
 
 

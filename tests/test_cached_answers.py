@@ -2,6 +2,7 @@
 middleware and the view, exactly as the view would send them (grids/answer_middleware.py)."""
 
 import logging
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -155,3 +156,12 @@ def test_a_page_too_big_for_memcached_is_still_sent_and_kept_by_the_process(
 
     assert again.status_code == 200
     assert again.content == first.content
+
+
+def test_an_answer_the_previous_release_cached_is_never_read(client, make_grid):
+    # Release 1 kept the whole CachedAnswer under "grid:<id>:page:v1"; a process of this one
+    # must not trip over it during a rolling deploy.
+    grid = make_grid()
+    cache.set(f"grid:{grid.public_id}:page:v1", SimpleNamespace(body=b"release 1", etag="x"))
+
+    assert client.get(f"/{grid.public_id}").status_code == 200
