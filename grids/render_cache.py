@@ -139,15 +139,22 @@ class AnswerBodies:
     gate: it is read on every request, and the moderation verbs delete it, so hiding a grid
     stops every process at once. The bodies never change for a stamp (the key holds their
     hash), so a process keeps the ones it sends often and does not fetch a 300 kB page from
-    memcached for every request. Bounded by IPB_ANSWER_MEMORY_MB; thread-safe for gunicorn's
-    threaded workers.
+    memcached for every request. Bounded by IPB_ANSWER_MEMORY_MB (read when a body is kept, not
+    at import). Shared by the requests a process serves, so every read and write holds the lock:
+    gunicorn's threaded workers serve several at once.
     """
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int | None = None):
+        self._max_bytes = max_bytes
         self.size = 0
         self.entries: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
         self.lock = threading.Lock()
+
+    @property
+    def max_bytes(self) -> int:
+        if self._max_bytes is not None:
+            return self._max_bytes
+        return settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024
 
     def get(self, key: str) -> tuple[bytes, bytes] | None:
         with self.lock:
@@ -158,12 +165,13 @@ class AnswerBodies:
 
     def put(self, key: str, bodies: tuple[bytes, bytes]) -> None:
         size = len(bodies[0]) + len(bodies[1])
+        max_bytes = self.max_bytes
         with self.lock:
-            if key in self.entries or size > self.max_bytes:
+            if key in self.entries or size > max_bytes:
                 return
             self.entries[key] = bodies
             self.size += size
-            while self.size > self.max_bytes:
+            while self.size > max_bytes:
                 _, (body, gzipped) = self.entries.popitem(last=False)
                 self.size -= len(body) + len(gzipped)
 
@@ -173,7 +181,7 @@ class AnswerBodies:
             self.size = 0
 
 
-answer_bodies = AnswerBodies(settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024)
+answer_bodies = AnswerBodies()
 
 
 def bodies_key(answer_key: str, etag: str) -> str:

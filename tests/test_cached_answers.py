@@ -2,10 +2,12 @@
 middleware and the view, exactly as the view would send them (grids/answer_middleware.py)."""
 
 import logging
+import threading
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import resolve
 
 from grids.answer_middleware import CACHED_ANSWER_ROUTES
@@ -165,3 +167,27 @@ def test_an_answer_the_previous_release_cached_is_never_read(client, make_grid):
     cache.set(f"grid:{grid.public_id}:page:v1", SimpleNamespace(body=b"release 1", etag="x"))
 
     assert client.get(f"/{grid.public_id}").status_code == 200
+
+
+def test_the_bodies_kept_in_memory_stay_within_their_bound_under_concurrent_requests():
+    bodies = AnswerBodies(max_bytes=10_000)
+
+    def serve(thread: int):
+        for n in range(2_000):
+            key = f"{thread}-{n % 50}"
+            if bodies.get(key) is None:
+                bodies.put(key, (b"x" * (n % 700), b"y" * 50))
+
+    threads = [threading.Thread(target=serve, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    kept = sum(len(body) + len(gzipped) for body, gzipped in bodies.entries.values())
+    assert bodies.size == kept <= 10_000
+
+
+@override_settings(IPB_ANSWER_MEMORY_MB=1)
+def test_the_memory_bound_is_the_setting_of_the_moment():
+    assert AnswerBodies().max_bytes == 2**20
