@@ -35,6 +35,7 @@ class ClientJSONParser(BaseParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise RequestBodyTooLarge(f"The request body is larger than {limit} bytes.")
+        refuse_more_lists_or_strings_than_a_grid_has(body)
         # The json module, not orjson: orjson builds a document of its own before the Python
         # objects, and a post at the body limit peaked at 15 copies of the body, against 6
         # (tests/api/test_post_memory.py).
@@ -47,3 +48,30 @@ class ClientJSONParser(BaseParser):
             raise ParseError("The JSON is nested too deeply.") from None
         except ValueError as error:  # json.JSONDecodeError is a ValueError
             raise ParseError(f"The request body is not valid JSON: {error}") from None
+
+
+def refuse_more_lists_or_strings_than_a_grid_has(body: bytes) -> None:
+    """Refuse, before parsing, a body with more lists or strings than any grid post holds.
+
+    Parsing makes a Python object of every JSON value, and some cost far more than their text:
+    `[],` is 3 bytes and becomes a 56-byte list. 8 MiB of them parsed into 181 MiB, 22.6 times
+    the body, and short strings into 12.8 times (tests/api/test_post_memory.py). A post holds a
+    list per block and per row, and a few strings: keys, versions, code cells. Counting brackets
+    and quotes, which bytes.count does at memory speed, bounds what parsing can cost. Those
+    inside code cells count too (escaped quotes do not), so the bounds leave room for far more
+    than a notebook's code holds.
+    """
+    # A list per block and per row: a grid one block wide has as many rows as blocks.
+    max_lists = 2 * settings.IPB_MAX_BLOCKS + 1_000
+    lists = body.count(b"[") + body.count(b"{")
+    if lists > max_lists:
+        raise ParseError(
+            f"The body holds {lists} lists and objects; a grid post holds at most {max_lists}."
+        )
+    # Keys, versions and code cells, with room for keys a later client may add.
+    max_strings = settings.IPB_MAX_CODE_CELLS + 1_000
+    strings = (body.count(b'"') - body.count(b'\\"')) // 2
+    if strings > max_strings:
+        raise ParseError(
+            f"The body holds {strings} strings; a grid post holds at most {max_strings}."
+        )

@@ -1,4 +1,5 @@
-"""A post at the body limit holds a few copies of its body at most (issue 6).
+"""A post at the body limit holds a few copies of its body at most (issue 6), and a body
+built to parse into far more than that is refused before it is parsed.
 
 Measured with tracemalloc, which counts every Python allocation: the bytes read, the decoded
 text, the parsed grid and what is encoded for the database. The parsed grid is most of it and
@@ -56,3 +57,46 @@ def test_a_post_at_the_body_limit_holds_only_a_few_copies_of_it():
     assert Grid.objects.get().block_count == settings.IPB_MAX_BLOCKS
     copies = peak / len(body)
     assert copies <= MOST_COPIES_OF_THE_BODY, f"peak {peak / 2**20:.1f} MiB: {copies:.1f} copies"
+
+
+@pytest.mark.parametrize(
+    ("unit", "refusal"),
+    [
+        pytest.param(b"[],", "lists and objects", id="empty-lists"),
+        pytest.param(b"{},", "lists and objects", id="empty-objects"),
+        pytest.param(b'"ab",', "strings", id="short-strings"),
+    ],
+)
+def test_a_body_of_what_parses_into_the_most_memory_is_refused_before_parsing(
+    client, unit, refusal
+):
+    # 8 MiB of [] parsed into 181 MiB (22.6 copies), of short strings into 12.8 copies.
+    limit = settings.IPB_MAX_BODY_BYTES
+    body = b"[" + unit * ((limit - 10) // len(unit)) + b"0]"
+    environ = RequestFactory().generic("POST", "/post", data=body, content_type="").environ
+    handler = ClientHandler(enforce_csrf_checks=False)
+    handler.load_middleware()
+
+    tracemalloc.start()
+    try:
+        response = handler(environ)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert response.status_code == 400
+    assert refusal in json.loads(response.content)["detail"]
+    assert peak / len(body) < 1.1  # the body as read, and nothing parsed from it
+    assert not Grid.objects.exists()
+
+
+def test_a_grid_with_every_block_its_own_row_is_not_refused_for_its_lists(client):
+    # The most lists a grid can need: one block per row, a row per block.
+    height = settings.IPB_MAX_BLOCKS
+    payload = post_payload(
+        grid_data={"width": 1, "height": height, "blocks": [[[0, 0, 0, 1]]] * height}
+    )
+
+    response = client.post("/post", data=json.dumps(payload), content_type="")
+
+    assert response.status_code == 200, response.content[:300]
