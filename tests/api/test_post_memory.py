@@ -39,8 +39,9 @@ def body_at_the_limit() -> bytes:
     return body
 
 
-def test_a_post_at_the_body_limit_holds_only_a_few_copies_of_it():
-    body = body_at_the_limit()
+def post_counting_memory(body: bytes):
+    """POST body to /post through the site's whole stack; the response and the peak of what
+    Python allocated meanwhile (tracemalloc)."""
     # Built before counting starts: the request as the WSGI server hands it over.
     environ = RequestFactory().generic("POST", "/post", data=body, content_type="").environ
     handler = ClientHandler(enforce_csrf_checks=False)
@@ -52,6 +53,12 @@ def test_a_post_at_the_body_limit_holds_only_a_few_copies_of_it():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return response, peak
+
+
+def test_a_post_at_the_body_limit_holds_only_a_few_copies_of_it():
+    body = body_at_the_limit()
+    response, peak = post_counting_memory(body)
 
     assert response.status_code == 200, response.content
     assert Grid.objects.get().block_count == settings.IPB_MAX_BLOCKS
@@ -73,16 +80,7 @@ def test_a_body_of_what_parses_into_the_most_memory_is_refused_before_parsing(
     # 8 MiB of [] parsed into 181 MiB (22.6 copies), of short strings into 12.8 copies.
     limit = settings.IPB_MAX_BODY_BYTES
     body = b"[" + unit * ((limit - 10) // len(unit)) + b"0]"
-    environ = RequestFactory().generic("POST", "/post", data=body, content_type="").environ
-    handler = ClientHandler(enforce_csrf_checks=False)
-    handler.load_middleware()
-
-    tracemalloc.start()
-    try:
-        response = handler(environ)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = post_counting_memory(body)
 
     assert response.status_code == 400
     assert refusal in json.loads(response.content)["detail"]
