@@ -11,6 +11,9 @@ the HTTPS redirect and security headers, the Content-Security-Policy and the fra
 On a miss it steps aside, and the view builds the answer from Grid.objects.reachable() and
 caches it. It serves only what a view stored, under the same key, which the moderation verbs
 delete: hiding a grid takes its answer away from this path as from the view's.
+
+In front of Django, grids/answer_replay.py sends the same answers again, with the headers this
+stack gave, to requests like one it has already answered.
 """
 
 from grids.ids import is_well_formed_id
@@ -36,7 +39,7 @@ class CachedAnswerMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        route = self.cached_answer_route(request)
+        route = cached_answer_route(request.method, request.path_info)
         if route is not None:
             route_name, part, secret, public_id = route
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
@@ -49,12 +52,13 @@ class CachedAnswerMiddleware:
                 return response
         return self.get_response(request)
 
-    @staticmethod
-    def cached_answer_route(request):
-        if request.method not in ("GET", "HEAD"):
-            return None
-        prefix, _, public_id = request.path_info.rpartition("/")
-        route = CACHED_ANSWER_ROUTES.get(prefix + "/")
-        if route is None or not is_well_formed_id(public_id):
-            return None
-        return (*route, public_id)
+
+def cached_answer_route(method: str, path_info: str):
+    """(route name, answer part, secret, public id) if the request may have a cached answer."""
+    if method not in ("GET", "HEAD"):
+        return None
+    prefix, _, public_id = path_info.rpartition("/")
+    route = CACHED_ANSWER_ROUTES.get(prefix + "/")
+    if route is None or not is_well_formed_id(public_id):
+        return None
+    return (*route, public_id)

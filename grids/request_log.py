@@ -35,8 +35,9 @@ def redact_secret_ids(text: str) -> str:
     return _SECRET_ID.sub(r"\1<secret>", text)
 
 
-def request_id_for(request) -> str:
-    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+def request_id_for(meta) -> str:
+    """The request's id, from its META (or WSGI environ): the caller's if safe, else a new one."""
+    incoming = meta.get("HTTP_X_REQUEST_ID", "")
     return incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
@@ -78,7 +79,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request_id_for(request)
+        request_id = request_id_for(request.META)
         # Kept until the response is closed (forget_request_id), not just until this returns:
         # Django logs a 4xx or 5xx ("Not Found: ...") after the last middleware is done.
         current_request_id.set(request_id)
@@ -89,20 +90,26 @@ class RequestLogMiddleware:
         return response
 
     def log(self, request, response, started: float) -> None:
-        path = redact_secret_ids(request.path)
         match = getattr(request, "resolver_match", None)
-        logger.log(
-            logging.ERROR if response.status_code >= 500 else logging.INFO,
-            "%s %s %s",
-            request.method,
-            path,
-            response.status_code,
-            extra={
-                "method": request.method,
-                "path": path,
-                # CachedAnswerMiddleware answers before any URL is resolved, and names its route.
-                "route": match.view_name if match else getattr(request, "route_name", None),
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
+        # CachedAnswerMiddleware answers before any URL is resolved, and names its route.
+        route = match.view_name if match else getattr(request, "route_name", None)
+        log_request(request.method, request.path, route, response.status_code, started)
+
+
+def log_request(method: str, path: str, route: str | None, status: int, started: float) -> None:
+    """The request's line, under the request id in current_request_id."""
+    path = redact_secret_ids(path)
+    logger.log(
+        logging.ERROR if status >= 500 else logging.INFO,
+        "%s %s %s",
+        method,
+        path,
+        status,
+        extra={
+            "method": method,
+            "path": path,
+            "route": route,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )

@@ -7,7 +7,12 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipbsite.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from grids.answer_replay import ReplayCachedAnswers  # noqa: E402 (needs Django set up)
+
+# Warm grid pages and /get answers are sent again in front of Django (grids/answer_replay.py).
+application = ReplayCachedAnswers(django_application)
 
 
 def load_what_first_requests_would_wait_for() -> None:
