@@ -20,10 +20,7 @@ from django.utils.html import format_html
 
 from grids.inline_styles import allow_inline_style
 from grids.models import Grid, GridState, Report
-from grids.render_cache import cached_rendering
-from grids.rendering.code import highlight_code_cells
-from grids.rendering.html import render_grid
-from grids.views import thumbnail_uris
+from grids.views import grid_page_pieces, thumbnail_uris
 
 
 def grid_id_from_search(term: str) -> str:
@@ -184,16 +181,12 @@ class GridAdmin(ReadOnlyAdmin):
         # The grid as the site draws it, with its code: templates/admin/grids/grid/change_form.html.
         grid = self.get_object(request, object_id)
         if grid is not None:
-            rendered = cached_rendering(
-                grid.public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}")
-            )
+            pieces = grid_page_pieces(grid)
             extra_context = {
                 **(extra_context or {}),
-                "grid_style": allow_inline_style(request, rendered.css),
-                "grid_table": rendered.table,
-                "grid_code_cells": cached_rendering(
-                    grid.public_id, "code", lambda: highlight_code_cells(grid.code_cells)
-                ),
+                "grid_style": allow_inline_style(request, pieces["table"].css),
+                "grid_table": pieces["table"].table,
+                "grid_code_cells": pieces["code"],
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

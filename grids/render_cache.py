@@ -63,25 +63,27 @@ def rendered_key(public_id: str, part: str) -> str:
     return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"
 
 
-def cached_rendering(public_id: str, part: str, build: Callable[[], T]) -> T:
-    key = rendered_key(public_id, part)
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, RENDERED_TTL_SECONDS)
-    return value
-
-
 def cached_renderings(part: str, builders: dict[str, Callable[[], T]]) -> dict[str, T]:
-    """cached_rendering() for many grids at once: one cache round trip for all of them."""
-    keys = {public_id: rendered_key(public_id, part) for public_id in builders}
+    """One piece of each of many grids, by public id, from the cache or built now: one cache
+    round trip to read them all and, for those missing, one to keep them."""
+    return _cached_many(
+        {public_id: rendered_key(public_id, part) for public_id in builders}, builders
+    )
+
+
+def cached_pieces(public_id: str, builders: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Several pieces of one grid, by part, the same way."""
+    return _cached_many({part: rendered_key(public_id, part) for part in builders}, builders)
+
+
+def _cached_many(keys: dict[str, str], builders: dict[str, Callable[[], T]]) -> dict[str, T]:
     found = cache.get_many(list(keys.values()))
     values, missing = {}, {}
-    for public_id, key in keys.items():
+    for name, key in keys.items():
         if key in found:
-            values[public_id] = found[key]
+            values[name] = found[key]
         else:
-            values[public_id] = missing[key] = builders[public_id]()
+            values[name] = missing[key] = builders[name]()
     if missing:
         cache.set_many(missing, RENDERED_TTL_SECONDS)
     return values
@@ -212,23 +214,25 @@ def load_answer(key: str) -> CachedAnswer | None:
 def store_answer(key: str, answer: CachedAnswer) -> None:
     body_key = bodies_key(key, answer.etag)
     bodies = (answer.body, answer.gzipped)
-    # Bodies first: a stamp is never in the cache without them.
-    cache.set(body_key, bodies, ANSWER_TTL_SECONDS)
-    cache.set(key, (answer.content_type, answer.etag, answer.style_hashes), ANSWER_TTL_SECONDS)
+    stamp = (answer.content_type, answer.etag, answer.style_hashes)
+    # One round trip. Bodies first, so on one server the stamp never stands without them; on
+    # several, a reader that finds the stamp first finds no bodies, and builds the answer.
+    cache.set_many({body_key: bodies, key: stamp}, ANSWER_TTL_SECONDS)
     answer_bodies.put(body_key, bodies)
 
 
-def cached_answer(
+def build_and_keep_answer(
     public_id: str,
     part: str,
     build: Callable[[], CachedAnswer | None],
     still_reachable: Callable[[], bool],
 ) -> CachedAnswer | None:
-    """The cached answer, or build() (None: the grid may not be seen) and keep it."""
+    """build() the answer (None: the grid may not be seen) and keep it in the cache.
+
+    For the views of the routes CachedAnswerMiddleware serves: they run only when it found no
+    answer in the cache, so they do not look again.
+    """
     key = rendered_key(public_id, part)
-    answer = load_answer(key)
-    if answer is not None:
-        return answer
     answer = build()
     if answer is None:
         return None

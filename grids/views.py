@@ -14,8 +14,8 @@ from grids.models import Grid, GridState
 from grids.render_cache import (
     CachedAnswer,
     answer_part,
-    cached_answer,
-    cached_rendering,
+    build_and_keep_answer,
+    cached_pieces,
     cached_renderings,
 )
 from grids.rendering.code import highlight_code_cells
@@ -60,14 +60,15 @@ class AboutView(TemplateView):
 
 
 class GridPageView(View):
-    """A grid's page: served whole from the cache while the grid may be seen
-    (grids/render_cache.py), built from Grid.objects.reachable() otherwise."""
+    """A grid's page, built from Grid.objects.reachable() and kept whole in the cache, from
+    where CachedAnswerMiddleware serves it while the grid may be seen (grids/render_cache.py):
+    this view runs only when the cache has no answer."""
 
     template_name = "grids/grid_detail.html"
     secret = False  # grids/urls.py passes secret=True for /secret/<id>
 
     def get(self, request, public_id):
-        answer = cached_answer(
+        answer = build_and_keep_answer(
             public_id,
             answer_part("page", secret=self.secret),
             build=lambda: self.build_answer(request, public_id),
@@ -84,18 +85,22 @@ class GridPageView(View):
         grid = self.reachable().filter(public_id=public_id).first()
         if grid is None:
             return None
-        context = {
-            "grid": grid,
-            "rendered": cached_rendering(
-                public_id, "table", lambda: render_grid(grid, dom_id=f"grid-{public_id}")
-            ),
-            "code_cells": cached_rendering(
-                public_id, "code", lambda: highlight_code_cells(grid.code_cells)
-            ),
-        }
+        pieces = grid_page_pieces(grid)
+        context = {"grid": grid, "rendered": pieces["table"], "code_cells": pieces["code"]}
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
         html = render_to_string(self.template_name, context, request)
         return CachedAnswer.of(html.encode(), "text/html; charset=utf-8", request.csp_style_hashes)
+
+
+def grid_page_pieces(grid: Grid) -> dict:
+    """The grid's table and its highlighted code cells, from the cache or drawn now."""
+    return cached_pieces(
+        grid.public_id,
+        {
+            "table": lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}"),
+            "code": lambda: highlight_code_cells(grid.code_cells),
+        },
+    )
 
 
 def withheld_grid_page(request, public_id: str, *, secret: bool):

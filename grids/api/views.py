@@ -17,7 +17,7 @@ from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_d
 from grids.api.throttles import PostRateThrottle
 from grids.ids import GridIdConverter, is_well_formed_id
 from grids.models import Grid
-from grids.render_cache import CachedAnswer, answer_part, cached_answer
+from grids.render_cache import CachedAnswer, answer_part, build_and_keep_answer
 
 # The answers' shapes, for the OpenAPI schema (README, API schema and fuzzing).
 DETAIL_SCHEMA = {
@@ -144,8 +144,9 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         public_id = self.kwargs[self.lookup_field]
         if not is_well_formed_id(public_id):  # nor a valid cache key
             raise Http404
-        # Served whole from the cache while the grid may be seen (grids/render_cache.py).
-        answer = cached_answer(
+        # Kept whole in the cache, from where CachedAnswerMiddleware serves it while the grid
+        # may be seen (grids/render_cache.py): this runs only when the cache has no answer.
+        answer = build_and_keep_answer(
             public_id,
             answer_part("get", secret=self.secret),
             build=lambda: CachedAnswer.of(grid_data_json(self.get_object()), "application/json"),
