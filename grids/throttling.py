@@ -62,17 +62,25 @@ def over_limit(scope: str, identity: str, rate: str) -> tuple[bool, int]:
     window_start = now - now % period
     retry_after = window_start + period - now
     key = f"rate:{scope}:{identity}:{window_start}"
-    try:
+    # incr first: every request but the window's first is then one round trip, not two.
+    count = _incr_or_none(key)
+    if count is None:
+        # The window's first request, or its counter was evicted: start it. add is atomic, so
+        # of two requests that both got here, one starts the count and the other adds to it.
         if cache.add(key, 1, timeout=period + 1):
             return allowed < 1, retry_after
-        count = cache.incr(key)
-        if count is False:  # pymemcache, ignoring a dead server, answers False, not a miss
-            raise ValueError(key)
-    except ValueError:
-        # incr found no key: it expired or was evicted after add, or the cache is down
-        # (pymemcache, ignoring errors, reads a dead server as a missing key).
-        if cache.add(key, 1, timeout=period + 1):
-            return allowed < 1, retry_after
-        logger.warning("Rate limit %s not counted: the cache is not answering.", scope)
-        return False, 0
+        count = _incr_or_none(key)
+        if count is None:
+            logger.warning("Rate limit %s not counted: the cache is not answering.", scope)
+            return False, 0
     return count > allowed, retry_after
+
+
+def _incr_or_none(key: str) -> int | None:
+    """The counter after adding one, or None if there is none (or the cache is down)."""
+    try:
+        count = cache.incr(key)
+    except ValueError:  # no such key
+        return None
+    # pymemcache, ignoring a dead server, answers False rather than a miss.
+    return None if count is False else count

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import override_settings
 
 from grids.models import Grid
+from grids.throttling import over_limit
 from ipbsite.settings import memcached_cache
 from tests.factories import post_payload
 
@@ -162,3 +164,27 @@ def test_a_mistyped_post_rate_stops_the_site_at_startup(rate):
 
     assert started.returncode != 0
     assert "IPB_THROTTLE_POSTS must be a rate like 30/minute" in started.stderr
+
+
+def test_each_post_after_the_first_in_a_window_is_counted_in_one_cache_round_trip(monkeypatch):
+    calls = []
+
+    def recorded(name):
+        original = getattr(cache, name)
+
+        def call(*args, **kwargs):
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(cache, "add", recorded("add"))
+    monkeypatch.setattr(cache, "incr", recorded("incr"))
+    wait_for_a_fresh_window(3600, needed_seconds=5)
+    over_limit("post", "203.0.113.7", "100/hour")  # the window's first: starts the count
+    calls.clear()
+
+    for _ in range(3):
+        over_limit("post", "203.0.113.7", "100/hour")
+
+    assert calls == ["incr", "incr", "incr"]
