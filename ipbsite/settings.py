@@ -195,7 +195,11 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off by default, as in Django: checking a kept connection costs a round trip at the
+        # start of every request that uses the database (a sixth of a worker's time on posts,
+        # bench/RESULTS.md). Without it, after a database restart each worker answers its first
+        # request with a clean 503 (grids/unavailable.py) and then reconnects.
+        conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

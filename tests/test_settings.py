@@ -21,6 +21,7 @@ print("SETTINGS=" + json.dumps({
     "forwarded_host": settings.USE_X_FORWARDED_HOST,
     "cache": settings.CACHES["default"],
     "database": settings.DATABASES["default"]["ENGINE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
 }, default=str))
 """
 
@@ -103,3 +104,8 @@ def test_post_behind_a_trusted_proxy_answers_the_url_the_student_reached(client,
     )
 
     assert response.json()["url"].startswith("https://blocks.school.example/")
+
+
+def test_database_health_checks_are_off_unless_asked_for():
+    assert settings_of(**SECRETS)["health_checks"] is False
+    assert settings_of(**SECRETS, DJANGO_CONN_HEALTH_CHECKS="true")["health_checks"] is True
