@@ -37,7 +37,11 @@ from bench import bulk_seed  # noqa: E402
 from grids.samples import read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
-COLD_SAMPLES = 5  # copies of the starry night, each timed cold once
+COLD_SAMPLES = 9  # copies of the starry night, each timed cold once
+# Issue 6 set its absolute targets (15 ms, 30 ms, 500 posts/s) on "these machines, where a bare
+# WSGI page reaches about 4,500" requests/s. The bare server's rate for the 10x10 page, measured
+# in the same run, says how fast this run's machine was against that.
+REFERENCE_BARE_WSGI_RPS = 4_500
 NOTEBOOK_HTML_BYTES_125X100 = 1_580_000  # issue 6: what _repr_html_ writes for starry night
 CODE_CELLS = [
     "from ipythonblocks import BlockGrid\ngrid = BlockGrid(10, 10, fill=(123, 234, 123))",
@@ -480,9 +484,20 @@ def print_table(title: str, result: dict) -> None:
 
 
 def target_checks(result: dict, on_postgres: bool) -> list[str]:
-    """issue 6's targets that one run can check, each as 'ok' or 'MISS' with the figure."""
+    """issue 6's targets that one run can check, each as 'ok' or 'MISS' with the figure.
+
+    The verdicts are on the figures as measured. Beside each absolute one, the figure scaled to
+    the machine speed the issue assumed (REFERENCE_BARE_WSGI_RPS), since these shared machines
+    run at very different speeds from one hour to the next."""
     lines = []
     by_name = {e.name: e for e in result["endpoints"]}
+    bare_rps = by_name["page 10x10 + code"].server["rps"]
+    speed = bare_rps / REFERENCE_BARE_WSGI_RPS
+    lines.append(
+        f"machine speed: the bare WSGI app served the 10x10 page's bytes at {bare_rps:,.0f} "
+        f"req/s, {speed:.0%} of the {REFERENCE_BARE_WSGI_RPS:,} the issue's times assume; "
+        "[brackets]: a figure scaled to that speed"
+    )
     for e in result["endpoints"]:
         if not e.is_page:
             continue
@@ -505,20 +520,20 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
         cold = statistics.median(samples)
         lines.append(
             f"{'ok  ' if cold < 15 else 'MISS'} page 125x100 cold: {cold:.1f} ms server time "
-            f"(< 15 ms; median of {len(samples)} grids, "
+            f"[{cold * speed:.1f}] (< 15 ms; median of {len(samples)} grids, "
             f"{min(samples):.1f}-{max(samples):.1f})"
         )
     big_post = by_name["POST 125x100"]
     lines.append(
         f"{'ok  ' if big_post.alone_server_ms < 30 else 'MISS'} POST 125x100 alone: "
-        f"{big_post.alone_server_ms:.1f} ms server time (< 30 ms; {big_post.alone_ms:.1f} "
-        "client-side)"
+        f"{big_post.alone_server_ms:.1f} ms server time [{big_post.alone_server_ms * speed:.1f}] "
+        f"(< 30 ms; {big_post.alone_ms:.1f} client-side)"
     )
     small_post = by_name["POST 10x10"].site["rps"]
     where = "" if on_postgres else " (target is on PostgreSQL; this run is not)"
     lines.append(
         f"{'ok  ' if small_post >= 500 else 'MISS'} POST 10x10: {small_post:,.0f} req/s "
-        f"(>= 500){where}"
+        f"[{small_post / speed:,.0f}] (>= 500){where}"
     )
     biggest = max(result["rss_site"], default=0)
     lines.append(f"{'ok  ' if biggest < 120 else 'MISS'} worker RSS: {biggest:.0f} MB (< 120 MB)")
