@@ -3,7 +3,9 @@
 The site cannot answer without its database, but it can say so: the client and scripts get
 JSON they can read, people get a page asking them to try again, and both get Retry-After.
 Connections fail fast (settings.py: connect_timeout), so a request never hangs on a dead
-database, and Django's connection health checks reconnect once it is back.
+database. Once it is back, a worker whose kept connection died answers one more request with
+this 503 and reconnects for the next (DJANGO_CONN_HEALTH_CHECKS=true spares that request, for a
+round trip on every request that uses the database).
 """
 
 import logging
