@@ -41,6 +41,12 @@ FIELD_ERRORS_SCHEMA = {
         ]
     },
 }
+# Said by grids/unavailable.py, for every route, while the database cannot be reached.
+DATABASE_UNAVAILABLE = OpenApiResponse(
+    DETAIL_SCHEMA,
+    description="The database cannot be reached right now; nothing was stored. Try again "
+    "after the Retry-After seconds.",
+)
 
 
 class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -109,6 +115,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 DETAIL_SCHEMA,
                 description="Over IPB_THROTTLE_POSTS from this address; see Retry-After.",
             ),
+            503: DATABASE_UNAVAILABLE,
         },
     )
     def create(self, request, *args, **kwargs):
@@ -138,6 +145,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={
             200: GridDataSerializer,
             404: OpenApiResponse(DETAIL_SCHEMA, description="No such grid at this route."),
+            503: DATABASE_UNAVAILABLE,
         },
     )
     def retrieve(self, request, *args, **kwargs):
