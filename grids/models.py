@@ -4,6 +4,7 @@ import random
 import orjson
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,6 +83,13 @@ class GridQuerySet(models.QuerySet):
     def public(self) -> "GridQuerySet":
         """Grids we may list on the home page or pick for /random."""
         return self.reachable(secret=False)
+
+    def with_blocks_json(self) -> "GridQuerySet":
+        """Each grid's blocks as stored, their JSON text, in grid.blocks_json; grid.blocks is
+        deferred. For drawing a grid's page, which reads the text flat instead of as a list
+        per block (grids/rendering/html.py says why)."""
+        text = Cast("blocks", output_field=models.TextField())
+        return self.defer("blocks").annotate(blocks_json=text)
 
     def latest(self) -> "GridQuerySet":
         # The newest first; listings show the picture and the date, never the blocks' JSON in

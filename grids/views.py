@@ -82,22 +82,24 @@ class GridPageView(View):
         return Grid.objects.reachable(secret=self.secret)
 
     def build_answer(self, request, public_id) -> CachedAnswer | None:
-        grid = self.reachable().filter(public_id=public_id).first()
+        grid = self.reachable().with_blocks_json().filter(public_id=public_id).first()
         if grid is None:
             return None
-        pieces = grid_page_pieces(grid)
+        pieces = grid_page_pieces(grid, blocks_json=grid.blocks_json)
         context = {"grid": grid, "rendered": pieces["table"], "code_cells": pieces["code"]}
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
         html = render_to_string(self.template_name, context, request)
         return CachedAnswer.of(html.encode(), "text/html; charset=utf-8", request.csp_style_hashes)
 
 
-def grid_page_pieces(grid: Grid) -> dict:
-    """The grid's table and its highlighted code cells, from the cache or drawn now."""
+def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:
+    """The grid's table and its highlighted code cells, from the cache or drawn now; from
+    blocks_json if given (render_grid() says why), else from grid.blocks."""
+    dom_id = f"grid-{grid.public_id}"
     return cached_pieces(
         grid.public_id,
         {
-            "table": lambda: render_grid(grid, dom_id=f"grid-{grid.public_id}"),
+            "table": lambda: render_grid(grid, dom_id=dom_id, blocks_json=blocks_json),
             "code": lambda: highlight_code_cells(grid.code_cells),
         },
     )

@@ -1,12 +1,14 @@
+import gc
 import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import orjson
 import pytest
 from django.utils.safestring import SafeString
 
-from grids.rendering.html import RenderedGrid, render_grid
+from grids.rendering.html import RenderedGrid, _flat_blocks, render_grid
 from tests.factories import checker_blocks
 
 GRID_CSS = Path(__file__).resolve().parents[2] / "static" / "grids" / "css" / "grid.css"
@@ -190,6 +192,69 @@ def test_unknown_grid_class_is_refused(grid_from_blocks):
 
     with pytest.raises(ValueError, match="ipb_class"):
         render_grid(grid, "grid-a")
+
+
+def mixed_size_blocks() -> list:
+    blocks = checker_blocks(4, 3, size=20)
+    blocks[0][0][3] = 7
+    blocks[2][1][3] = 1
+    return blocks
+
+
+@pytest.mark.parametrize(
+    "blocks", [checker_blocks(1, 1), checker_blocks(7, 5), mixed_size_blocks()]
+)
+def test_a_grid_drawn_from_its_stored_text_is_drawn_as_from_its_blocks(grid_from_blocks, blocks):
+    grid = grid_from_blocks(blocks)
+    stored = orjson.dumps(blocks).decode()  # as JSONTextField stores them
+
+    assert render_grid(grid, "grid-a", blocks_json=stored) == render_grid(grid, "grid-a")
+
+
+def test_the_starry_night_drawn_from_its_stored_text_is_drawn_as_from_its_blocks(
+    starry_night_grid,
+):
+    stored = orjson.dumps(starry_night_grid.blocks).decode()
+
+    from_text = render_grid(starry_night_grid, "grid-a", blocks_json=stored)
+
+    assert from_text == render_grid(starry_night_grid, "grid-a")
+
+
+def test_stored_text_is_read_as_one_list_of_numbers_not_a_list_per_block(starry_night_grid):
+    stored = orjson.dumps(starry_night_grid.blocks).decode()
+    gc.disable()  # the count of new containers then only grows, until the collector is back
+    try:
+        before = gc.get_count()[0]
+        plain = orjson.loads(stored)
+        lists_decoding_plainly = gc.get_count()[0] - before
+        before = gc.get_count()[0]
+        numbers = _flat_blocks(starry_night_grid, 125, 100, stored)
+        lists_reading_flat = gc.get_count()[0] - before
+    finally:
+        gc.enable()
+
+    assert numbers[:8] == [*plain[0][0], *plain[0][1]]
+    assert len(numbers) == 4 * 125 * 100
+    assert lists_decoding_plainly > 12_500  # the control: a list per block and per row
+    assert lists_reading_flat < 10
+
+
+@pytest.mark.parametrize(
+    ("stored", "problem"),
+    [
+        ("[[[1,2,3,20],[4,5,6,20]],[[7,8,9,20]]]", "2 rows of 2 blocks"),
+        ("[[[1,2,3,20],[4,5,6,20]],[[7,8,9,20],[1,2,3,20]],[]]", "2 rows of 2 blocks"),
+        ("[[[1,2,3,20],[4,5,6,20]],[[7,8,9],[1,2,3,20,5]]]", "every block"),
+        ('[[[1,2,3,20],[4,5,6,20]],[[7,8,9,20],["<td>",2,3,20]]]', "every block"),
+        ("[[[1,2,3,20],[4,5,6,20]],[[7,8,9,20],[1,2,300,20]]]", "every block"),
+    ],
+)
+def test_stored_text_that_is_not_the_grids_blocks_is_refused(grid_from_blocks, stored, problem):
+    grid = grid_from_blocks(checker_blocks(2, 2))
+
+    with pytest.raises(ValueError, match=problem):
+        render_grid(grid, "grid-a", blocks_json=stored)
 
 
 def test_starry_night_is_at_most_a_quarter_of_the_notebook_html(starry_night_grid, notebook_html):
