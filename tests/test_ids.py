@@ -1,8 +1,10 @@
 import json
+import random
 
 import pytest
+from hashids import Hashids
 
-from grids.ids import is_well_formed_id, new_secret_id, public_id_for
+from grids.ids import OneNumberHashids, is_well_formed_id, new_secret_id, public_id_for
 from tests.conftest import SHARED_DATA
 
 LEGACY = json.loads((SHARED_DATA / "legacy_hashids_vectors.json").read_text())["vectors"]
@@ -11,6 +13,22 @@ LEGACY = json.loads((SHARED_DATA / "legacy_hashids_vectors.json").read_text())["
 @pytest.mark.parametrize("vector", LEGACY, ids=[f"{v['salt']}-{v['id']}" for v in LEGACY])
 def test_public_ids_are_the_original_sites_hashids(vector):
     assert public_id_for(vector["id"], vector["salt"]) == vector["hash"]
+
+
+@pytest.mark.parametrize("salt", ["", "ipythonblocks.org", "a-long-random-salt-" * 2])
+def test_public_ids_are_the_hashids_librarys_own_for_every_kind_of_number(salt):
+    numbers = [*range(500), *random.Random(salt).sample(range(10**15), 300)]
+    library = Hashids(salt=salt, min_length=6)
+    ours = OneNumberHashids(salt=salt, min_length=6)
+
+    assert [ours.encrypt(n) for n in numbers] == [library.encrypt(n) for n in numbers]
+
+
+def test_ids_of_several_numbers_are_left_to_the_library():
+    library = Hashids(salt="ipythonblocks.org", min_length=6)
+    ours = OneNumberHashids(salt="ipythonblocks.org", min_length=6)
+
+    assert ours.encrypt(1, 23, 456) == library.encrypt(1, 23, 456)
 
 
 def test_secret_ids_are_long_random_letters_and_digits():
