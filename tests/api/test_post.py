@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from grids.api.serializers import GridPostSerializer
 from grids.models import Grid
 from tests.factories import checker_blocks, post_payload
 
@@ -368,3 +369,19 @@ def test_get_on_the_post_route_is_a_405_in_json(client):
 
     assert response.status_code == 405
     assert response.json() == {"detail": 'Method "GET" not allowed.'}
+
+
+def test_each_post_serializer_validates_with_fields_of_its_own():
+    bad = GridPostSerializer(data=post_payload(secret="yes", grid_data={"width": "3"}))
+    good = GridPostSerializer(data=post_payload())
+
+    assert not bad.is_valid()
+    assert good.is_valid(), good.errors
+    assert bad.fields["secret"] is not good.fields["secret"]
+    assert good.fields["secret"].parent is good
+    nested = good.fields["grid_data"]
+    assert nested is not bad.fields["grid_data"]
+    assert nested.fields["width"].parent is nested
+    assert nested.fields["width"] is not bad.fields["grid_data"].fields["width"]
+    # The declared fields, which every instance copies, are never bound to one.
+    assert GridPostSerializer._declared_fields["secret"].parent is None
