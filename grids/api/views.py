@@ -57,7 +57,9 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     secret = False  # grids/api/urls.py passes secret=True for the /secret/ routes
 
     def get_queryset(self):
-        return Grid.objects.reachable(secret=self.secret)
+        grids = Grid.objects.reachable(secret=self.secret)
+        # /get sends the blocks as stored, never decoded (grid_data_json).
+        return grids.with_blocks_json() if self.action == "retrieve" else grids
 
     def get_throttles(self):
         # Only a post stores anything; fetches are cheap reads and scripts remix in loops.

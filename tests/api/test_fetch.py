@@ -1,5 +1,8 @@
+import orjson
 import pytest
 
+from grids.api.serializers import GridDataSerializer
+from grids.models import Grid
 from tests.factories import checker_blocks
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +23,20 @@ def test_get_answers_exactly_the_grid_data(client, make_grid):
         "lines_on": False,
         "blocks": checker_blocks(4, 3, size=9),
     }
+
+
+@pytest.mark.parametrize("lines_on", [True, False])
+def test_get_sends_the_bytes_the_serializer_writes_without_decoding_the_blocks(
+    client, make_grid, starry_night, lines_on
+):
+    grid = make_grid(
+        width=125, height=100, lines_on=lines_on, blocks=starry_night["blocks"], code_cells=None
+    )
+    decoded = Grid.objects.get(pk=grid.pk)
+
+    response = client.get(f"/get/{grid.public_id}")
+
+    assert response.content == orjson.dumps(GridDataSerializer(decoded).data)
 
 
 def test_secret_grid_is_fetched_from_the_secret_route(client, make_grid):
