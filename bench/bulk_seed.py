@@ -41,20 +41,26 @@ CHUNK_ROWS = 20_000
 SPAN = timedelta(days=5 * 365)
 
 
+def _compact(blocks: list) -> str:
+    # The text the site itself stores (JSONTextField: orjson's compact form), so pages of
+    # copied grids are drawn the way pages of posted ones are (grids/rendering/html.py).
+    return json.dumps(blocks, separators=(",", ":"))
+
+
 def _palette(seed: int) -> tuple[list[str], list[str]]:
     """JSON texts of 10x10 grids, uniform and patterned, from which rows are drawn."""
     rng = random.Random(seed)
     uniform = []
     for _ in range(32):
         colour = [rng.randrange(256) for _ in range(3)] + [20]
-        uniform.append(json.dumps([[colour] * 10] * 10))
+        uniform.append(_compact([[colour] * 10] * 10))
     patterned = []
     for _ in range(32):
         blocks = [
             [[rng.randrange(256), rng.randrange(256), rng.randrange(256), 20] for _ in range(10)]
             for _ in range(10)
         ]
-        patterned.append(json.dumps(blocks))
+        patterned.append(_compact(blocks))
     return uniform, patterned
 
 

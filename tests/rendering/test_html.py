@@ -1,5 +1,6 @@
 import gc
 import gzip
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -219,6 +220,14 @@ def test_the_starry_night_drawn_from_its_stored_text_is_drawn_as_from_its_blocks
     from_text = render_grid(starry_night_grid, "grid-a", blocks_json=stored)
 
     assert from_text == render_grid(starry_night_grid, "grid-a")
+
+
+def test_stored_text_written_with_spaces_is_drawn_as_from_its_blocks(grid_from_blocks):
+    blocks = checker_blocks(3, 2)
+    grid = grid_from_blocks(blocks)
+    spaced = json.dumps(blocks)  # as another writer might have stored it: the long way
+
+    assert render_grid(grid, "grid-a", blocks_json=spaced) == render_grid(grid, "grid-a")
 
 
 def test_stored_text_is_read_as_one_list_of_numbers_not_a_list_per_block(starry_night_grid):
