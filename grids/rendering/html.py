@@ -133,9 +133,9 @@ def _block_sizes(sizes: list) -> dict[int, int]:
     value in a list is a C loop, where a Counter of 12,500 sizes took 0.8 ms.
     """
     first = sizes[0]
-    raw_counts = {first: len(sizes)} if sizes.count(first) == len(sizes) else Counter(sizes)
     counts: Counter[int] = Counter()
     try:
+        raw_counts = {first: len(sizes)} if sizes.count(first) == len(sizes) else Counter(sizes)
         for raw_size, count in raw_counts.items():
             counts[_positive_int(raw_size, "block size")] += count
     except TypeError as exc:  # an unhashable "size"

@@ -159,6 +159,7 @@ def test_unusable_dom_id_is_refused(grid_from_blocks, dom_id):
         [0, 0, 0, -4],
         [0, 0, 0, 4.5],
         [0, 0, 0, "20px;background:red"],
+        [0, 0, 0, [20]],
         [0, 0, 0],
         [0, 0, 0, 20, 5],
         "<td>",
