@@ -86,8 +86,9 @@ class GridQuerySet(models.QuerySet):
 
     def with_blocks_json(self) -> "GridQuerySet":
         """Each grid's blocks as stored, their JSON text, in grid.blocks_json; grid.blocks is
-        deferred. For drawing a grid's page, which reads the text flat instead of as a list
-        per block (grids/rendering/html.py says why)."""
+        deferred. For what sends or draws the blocks without a list per block: /get splices
+        the text into its answer (grid_data_json), and a grid's page reads it as one flat list
+        of numbers (grids/rendering/html.py says why)."""
         text = Cast("blocks", output_field=models.TextField())
         return self.defer("blocks").annotate(blocks_json=text)
 
