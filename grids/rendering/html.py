@@ -42,8 +42,9 @@ _HEX = {value: f"{value:02x}" for value in range(256)}
 
 _IPB_CLASSES = frozenset({"BlockGrid", "ImageGrid"})
 
-_NO_BRACKETS = str.maketrans("", "", "[]")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
+# Deleted by bytes.translate(), a C loop that is faster than str.translate()'s here.
+_BRACKETS = b"[]"
+_DIGITS = b"0123456789"
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,10 @@ def _flat_blocks(grid: GridLike, width: int, height: int, blocks_json: str | Non
     way, which says what is wrong with it.
     """
     if blocks_json is not None:
-        if blocks_json.translate(_NO_DIGITS) == _skeleton(width, height):
-            return orjson.loads("[" + blocks_json.translate(_NO_BRACKETS) + "]")
-        blocks = orjson.loads(blocks_json)
+        text = blocks_json.encode()
+        if text.translate(None, _DIGITS) == _skeleton(width, height):
+            return orjson.loads(b"[" + text.translate(None, _BRACKETS) + b"]")
+        blocks = orjson.loads(text)
     else:
         blocks = grid.blocks
     try:
@@ -110,10 +112,10 @@ def _flat_blocks(grid: GridLike, width: int, height: int, blocks_json: str | Non
     raise ValueError("every block must be [red, green, blue, size]")
 
 
-def _skeleton(width: int, height: int) -> str:
+def _skeleton(width: int, height: int) -> bytes:
     """The compact JSON text of height rows of width blocks of four numbers, digits left out."""
-    row = "[" + ",".join(["[,,,]"] * width) + "]"
-    return "[" + ",".join([row] * height) + "]"
+    row = b"[" + b",".join([b"[,,,]"] * width) + b"]"
+    return b"[" + b",".join([row] * height) + b"]"
 
 
 def _positive_int(value: int, what: str) -> int:
@@ -144,14 +146,52 @@ def _block_sizes(sizes: list) -> dict[int, int]:
 
 
 def _table_rows(numbers: list, width: int, sizes: dict[int, int], common_size: int) -> str:
+    if len(sizes) == 1:
+        try:
+            # Every number in one byte: a colour or size past 255, or a number that is not a
+            # whole one, raises, and the per-block way below says which block is wrong.
+            packed = bytes(numbers)
+        except (TypeError, ValueError):
+            pass
+        else:
+            return _one_size_rows(packed, width, common_size)
+    return _rows_block_by_block(numbers, width, sizes, common_size)
+
+
+# A cell of the size every block of the grid has: the size is in the grid's CSS, not the cell.
+_ONE_SIZE_CELL = "<td bgcolor=#"
+_ONE_SIZE_CELL_LENGTH = len(_ONE_SIZE_CELL) + len("rrggbb>")
+
+
+def _one_size_rows(packed: bytes, width: int, size: int) -> str:
+    """The rows of a grid whose blocks all have one size, from its numbers packed in bytes.
+
+    The grids the client posts: it gives every block the grid's size. Written by C loops
+    rather than one f-string per block, which took most of a cold starry night page's drawing
+    (2.9 ms of 3.8; now 0.8 for all of it). bytes.hex() writes every block as "rrggbbss "
+    (its four numbers, a space after each block); the size and the space, which end each
+    block and only there, become the next cell's start; and each row is a slice of
+    width cells of equal length.
+    """
+    blocks_hex = packed.hex(" ", 4) + " "
+    cells = _ONE_SIZE_CELL + blocks_hex.replace(f"{size:02x} ", ">" + _ONE_SIZE_CELL)
+    row_length = width * _ONE_SIZE_CELL_LENGTH
+    parts = []
+    for start in range(0, len(cells) - len(_ONE_SIZE_CELL), row_length):
+        parts.append("<tr>")
+        parts.append(cells[start : start + row_length])
+    return "".join(parts)
+
+
+def _rows_block_by_block(numbers: list, width: int, sizes: dict[int, int], common_size: int) -> str:
     hex_ = _HEX
     # One lookup per block picks its tag's start. Keys are the checked sizes: 4.0 finds 4's
     # (equal numbers hash alike), while a posted 4.5 or "4" finds nothing and is refused.
     cell_start = {size: f"<td class=s{size} bgcolor=#" for size in sizes}
-    cell_start[common_size] = "<td bgcolor=#"
+    cell_start[common_size] = _ONE_SIZE_CELL
     # One list of every row's and cell's text, joined once, each cell one f-string: a third
     # faster than joining each row and concatenating its pieces (3.2 ms to 2.0 for the
-    # starry night), and this runs for every cold grid page.
+    # starry night).
     parts = []
     numbers_left = iter(numbers)
     blocks = zip(numbers_left, numbers_left, numbers_left, numbers_left, strict=True)

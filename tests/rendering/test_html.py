@@ -9,7 +9,13 @@ import orjson
 import pytest
 from django.utils.safestring import SafeString
 
-from grids.rendering.html import RenderedGrid, _flat_blocks, render_grid
+from grids.rendering.html import (
+    RenderedGrid,
+    _flat_blocks,
+    _rows_block_by_block,
+    _table_rows,
+    render_grid,
+)
 from tests.factories import checker_blocks
 
 GRID_CSS = Path(__file__).resolve().parents[2] / "static" / "grids" / "css" / "grid.css"
@@ -281,3 +287,16 @@ def test_starry_night_gzips_under_60_kb(starry_night_grid):
     compressed = gzip.compress((rendered.css + rendered.table).encode(), compresslevel=6)
 
     assert len(compressed) < 60_000
+
+
+@pytest.mark.parametrize("size", [1, 15, 16, 100, 255, 256, 300])
+def test_a_one_size_grid_is_drawn_as_block_by_block(size):
+    # One-size grids are drawn from their numbers packed in bytes; a size past one byte is
+    # drawn block by block, not refused (IPB_MAX_BLOCK_SIZE may allow it).
+    blocks = checker_blocks(9, 4, size=size)
+    blocks[0][:3] = [[0, 0, 0, size], [255, 255, 255, size], [16, 15, 1, size]]
+    numbers = [number for row in blocks for block in row for number in block]
+    sizes = {size: 9 * 4}
+
+    assert _table_rows(numbers, 9, sizes, size) == _rows_block_by_block(numbers, 9, sizes, size)
+    assert _table_rows(numbers, 9, sizes, size).count("<tr><td bgcolor=#") == 4
