@@ -1,6 +1,7 @@
 """A grid's cached page and JSON are sent by CachedAnswerMiddleware, ahead of most of the
 middleware and the view, exactly as the view would send them (grids/answer_middleware.py)."""
 
+import gzip
 import logging
 import threading
 from types import SimpleNamespace
@@ -13,7 +14,13 @@ from django.urls import resolve
 from grids.answer_middleware import CACHED_ANSWER_ROUTES
 from grids.api.views import GridViewSet
 from grids.models import Grid
-from grids.render_cache import AnswerBodies, answer_bodies, answer_part, rendered_key
+from grids.render_cache import (
+    AnswerBodies,
+    answer_bodies,
+    answer_part,
+    bodies_key,
+    rendered_key,
+)
 from grids.views import GridPageView
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +198,29 @@ def test_the_bodies_kept_in_memory_stay_within_their_bound_under_concurrent_requ
 @override_settings(IPB_ANSWER_MEMORY_MB=1)
 def test_the_memory_bound_is_the_setting_of_the_moment():
     assert AnswerBodies().max_bytes == 2**20
+
+
+@pytest.mark.parametrize("path", ["/{id}", "/get/{id}"])
+def test_a_process_that_did_not_build_an_answer_sends_the_same_bytes(client, make_grid, path):
+    grid = make_grid()
+    url = path.format(id=grid.public_id)
+    plain = client.get(url).content
+    gzipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
+
+    answer_bodies.clear()  # as another process: only the cache has the answer
+    plain_again = client.get(url).content
+    answer_bodies.clear()
+    gzipped_again = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
+
+    assert (plain_again, gzipped_again) == (plain, gzipped)
+    assert gzip.decompress(gzipped) == plain
+
+
+def test_the_cache_holds_only_the_gzipped_body_of_an_answer(client, make_grid):
+    grid = make_grid()
+    gzipped = client.get(f"/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip").content
+
+    key = rendered_key(grid.public_id, answer_part("page", secret=False))
+    _, etag, _ = cache.get(key)
+
+    assert cache.get(bodies_key(key, etag)) == gzipped
