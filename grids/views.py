@@ -82,8 +82,10 @@ class GridPageView(View):
         return Grid.objects.reachable(secret=self.secret)
 
     def build_answer(self, request, public_id) -> CachedAnswer | None:
-        grid = self.reachable().with_blocks_json().filter(public_id=public_id).first()
-        if grid is None:
+        try:
+            # get(), not first(): public_id is unique, and first() would order by the newest.
+            grid = self.reachable().with_blocks_json().get(public_id=public_id)
+        except Grid.DoesNotExist:
             return None
         pieces = grid_page_pieces(grid, blocks_json=grid.blocks_json)
         context = {"grid": grid, "rendered": pieces["table"], "code_cells": pieces["code"]}
