@@ -4,9 +4,10 @@ Pieces. A posted grid never changes, so what is built from it (the HTML table, t
 code, the thumbnail) is cached for as long as the cache keeps it, under a key made from the
 grid's id and the renderer's version.
 
-Answers. A grid's page and its /get JSON are cached whole, as the bytes to send, plain and
-gzipped, so a warm request costs one small cache read (AnswerBodies says why small): no query,
-no template, no compression, and most of the middleware skipped (grids/answer_middleware.py).
+Answers. A grid's page and its /get JSON are cached whole, as the bytes to send (gzipped in
+the cache; plain and gzipped in each process's memory), so a warm request costs one small cache
+read (AnswerBodies says why small): no query, no template, no compression, and most of the
+middleware skipped (grids/answer_middleware.py).
 An answer also stands for "this grid may be seen", so it is dropped the moment that changes:
 the moderation verbs (GridQuerySet.hide, unhide, approve, delete) call forget_rendered(),
 after their transaction commits. An answer is stored only after the database said the grid is
