@@ -276,7 +276,7 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 # The site is written in English only, and no middleware picks another language, so the
 # translation machinery would only translate English into English. Off, every reverse() and
 # {% url %} skips its per-request language lookups: a seventh of a cold grid page's template
-# time, and about 2% of a post (bench/RESULTS.md).
+# time (py-spy), and 1.8% of a post's instructions (bench/RESULTS.md).
 USE_I18N = False
 USE_TZ = True
 
