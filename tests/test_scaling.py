@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grids.models import GridState
+from grids.models import GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
 from tests.api.test_post import post_json
 from tests.conftest import missing_service
 from tests.factories import post_payload
@@ -93,14 +93,29 @@ def test_random_picks_through_the_public_key_index(client, postgres, grids):
 
 def test_a_public_post_is_one_insert_and_nothing_else(client, postgres):
     # The hashid's key comes from the sequence first (Grid.save): no update, no transaction
-    # around the two, so the post waits on one commit.
+    # around the two, so the post waits on one commit. Keys are reserved a block at a time, so
+    # one post in KEYS_PER_FETCH also asks the sequence; start each run with none reserved.
+    reserved_grid_keys.clear()
     with CaptureQueriesContext(connection) as queries:
-        response = post_json(client, post_payload())
+        posts = [post_json(client, post_payload()) for _ in range(ReservedGridKeys.KEYS_PER_FETCH)]
 
-    assert response.status_code == 200, response.content
+    assert all(response.status_code == 200 for response in posts), posts[-1].content
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
-    assert statements == ["SELECT", "INSERT"], queries.captured_queries
+    assert statements == ["SELECT"] + ["INSERT"] * len(posts), queries.captured_queries
     assert "nextval" in queries.captured_queries[0]["sql"]
+
+
+def test_reserved_keys_are_handed_out_once_each_and_in_order(postgres):
+    reserved_grid_keys.clear()
+    keys = [next_grid_pk() for _ in range(2 * ReservedGridKeys.KEYS_PER_FETCH + 1)]
+
+    assert keys == sorted(set(keys))
+    # Another process reserves its own block meanwhile: no key is ever handed out twice.
+    other_process = ReservedGridKeys()
+    others = [other_process.next() for _ in range(ReservedGridKeys.KEYS_PER_FETCH)]
+    later = [next_grid_pk() for _ in range(ReservedGridKeys.KEYS_PER_FETCH)]
+    handed_out = keys + others + later
+    assert len(set(handed_out)) == len(handed_out)
 
 
 def test_blocks_are_stored_as_compressed_text_not_jsonb(postgres):
