@@ -11,9 +11,10 @@ middleware skipped (grids/answer_middleware.py).
 An answer also stands for "this grid may be seen", so it is dropped the moment that changes:
 the moderation verbs (GridQuerySet.hide, unhide, approve, delete) call forget_rendered(),
 after their transaction commits. An answer is stored only after the database said the grid is
-reachable, and checked once more after storing, so a grid hidden while its answer was being
-built never keeps one. Answers are kept for a minute only: if a cache server were unreachable
-from the process that hid a grid but not from the others, it could not linger longer.
+reachable; a grid hidden while its answer was being built must not keep it, and
+build_and_keep_answer() says how that is made sure of. Answers are kept for a minute only: if
+a cache server were unreachable from the process that hid a grid but not from the others, or
+lost what forget_rendered() wrote there, it could not linger longer.
 """
 
 import hashlib
@@ -38,6 +39,9 @@ T = TypeVar("T")
 # forever. Both backends evict the least recently used keys under memory pressure anyway.
 RENDERED_TTL_SECONDS = 7 * 24 * 3600
 ANSWER_TTL_SECONDS = 60
+# How long a grid counts as moderated lately (build_and_keep_answer). Far longer than any
+# request may run: gunicorn stops a worker after --timeout seconds, 30 in the README.
+MODERATED_LATELY_SECONDS = 600
 
 # Every piece and answer cached per grid; forget_rendered() drops them all. Answers are kept
 # per route kind: a secret grid's page must never answer at its public address.
@@ -91,7 +95,16 @@ def _cached_many(keys: dict[str, str], builders: dict[str, Callable[[], T]]) -> 
     return values
 
 
+def moderated_lately_key(public_id: str) -> str:
+    return f"grid:{public_id}:moderated-lately"
+
+
 def forget_rendered(public_ids: list[str]) -> None:
+    # The mark first, then the deletes: build_and_keep_answer() relies on that order.
+    cache.set_many(
+        {moderated_lately_key(public_id): True for public_id in public_ids},
+        MODERATED_LATELY_SECONDS,
+    )
     cache.delete_many(
         [rendered_key(public_id, part) for public_id in public_ids for part in RENDERED_PARTS]
     )
@@ -241,13 +254,24 @@ def build_and_keep_answer(
 
     For the views of the routes CachedAnswerMiddleware serves: they run only when it found no
     answer in the cache, so they do not look again.
+
+    A teacher may hide the grid after build() read it and before the answer is stored, so the
+    moderation verbs' forget_rendered() finds nothing to delete yet. So after storing, this
+    looks for the mark forget_rendered() writes before it deletes, and only if the grid has one
+    asks the database again (still_reachable()) and takes the answer back if it may no longer
+    be seen. Either the mark was written before this looked, and the database decides, or it
+    was not yet, and then the deletes that follow it come after the answer was stored and
+    remove it. A grid not moderated lately, nearly every grid, so costs one cache read here
+    instead of a second query: the starry night's cold page took 6.2 ms in process with the
+    query, 5.7 without (bench/RESULTS.md).
     """
     key = rendered_key(public_id, part)
     answer = build()
     if answer is None:
         return None
     store_answer(key, answer)
-    if not still_reachable():  # hidden while the answer was being built: take it back
+    moderated_lately = cache.get(moderated_lately_key(public_id)) is not None
+    if moderated_lately and not still_reachable():
         cache.delete(key)
         return None
     return answer

@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from grids import render_cache
+from grids.api.views import GridViewSet
 from grids.models import Grid
-from grids.render_cache import RENDERED_PARTS, rendered_key
+from grids.render_cache import RENDERED_PARTS, moderated_lately_key, rendered_key
 from grids.views import GridPageView
 from tests.conftest import missing_service
 
@@ -110,3 +112,60 @@ def test_a_grid_hidden_while_its_page_is_built_keeps_no_cached_answer(
 
     assert response.status_code == 410
     assert "page" not in cached_parts(cache, grid)
+
+
+def test_a_grid_hidden_while_its_json_is_built_keeps_no_cached_answer(
+    client, make_grid, monkeypatch
+):
+    grid = make_grid()
+    get_object = GridViewSet.get_object
+
+    def read_then_a_teacher_hides_it(self):
+        found = get_object(self)
+        Grid.objects.filter(pk=grid.pk).hide(by=None, reason="hidden mid-build")
+        return found
+
+    monkeypatch.setattr(GridViewSet, "get_object", read_then_a_teacher_hides_it)
+
+    response = client.get(f"/get/{grid.public_id}")
+
+    assert response.status_code == 404
+    assert "get" not in cached_parts(cache, grid)
+
+
+def test_a_grid_moderated_lately_and_visible_again_is_cached_after_a_second_look(
+    client, make_grid, django_assert_num_queries
+):
+    grids = Grid.objects.filter(pk=make_grid().pk)
+    grids.hide(by=None, reason="test")
+    grids.unhide()
+    grid = grids.get()
+
+    with django_assert_num_queries(2):  # the grid, then "still visible?": it was moderated
+        response = client.get(f"/{grid.public_id}")
+
+    assert response.status_code == 200
+    assert "page" in cached_parts(cache, grid)
+
+
+def test_moderation_marks_a_grid_before_it_deletes_its_cached_answers(make_grid, monkeypatch):
+    # build_and_keep_answer() relies on it: a request that stores an answer after the deletes
+    # began must find the mark, and so ask the database again.
+    grid = make_grid()
+    shared_cache = render_cache.cache
+    marks_seen_by_deletes = []
+
+    class CacheWatchingDeletes:
+        def __getattr__(self, name):
+            return getattr(shared_cache, name)
+
+        def delete_many(self, keys):
+            marks_seen_by_deletes.append(shared_cache.get(moderated_lately_key(grid.public_id)))
+            return shared_cache.delete_many(keys)
+
+    monkeypatch.setattr(render_cache, "cache", CacheWatchingDeletes())
+
+    Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
+
+    assert marks_seen_by_deletes
+    assert None not in marks_seen_by_deletes
