@@ -3,10 +3,12 @@
 import io
 import json
 import logging
+import os
 
 import pytest
 
 from grids.models import Grid
+from grids.request_log import request_id_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,22 @@ def test_an_unsafe_incoming_request_id_is_replaced(client, log_output, incoming)
 
 def test_requests_get_different_ids(client):
     assert client.get("/about")["X-Request-ID"] != client.get("/about")["X-Request-ID"]
+
+
+def test_forked_workers_make_different_request_ids():
+    # gunicorn forks its workers from one process; ids come from the random module.
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(write_end, request_id_for({}).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    childs_id = os.read(read_end, 64).decode()
+    os.close(read_end)
+    os.close(write_end)
+
+    assert len(childs_id) == 32
+    assert childs_id != request_id_for({})
 
 
 @pytest.mark.django_db
