@@ -23,14 +23,13 @@ What stays true:
 - Each replay gets its own X-Request-ID and its request log line, as Django's would.
 """
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.signals import setting_changed
 
 from grids.answer_middleware import cached_answer_route
+from grids.newest_kept import NewestKept
 from grids.render_cache import answer_part, load_answer, rendered_key
 from grids.request_log import current_request_id, log_request, request_id_for
 
@@ -71,35 +70,11 @@ class Replay:
     path: str  # as the request log writes it
 
 
-class AnswerReplays:
-    """The replays, newest kept, shared by the threads of a process."""
+class AnswerReplays(NewestKept[tuple, Replay]):
+    """The replays of this process, by kind of request, the newest kept."""
 
     def __init__(self, max_entries: int = MAX_REPLAYS):
-        self.max_entries = max_entries
-        self.entries: OrderedDict[tuple, Replay] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, kind: tuple) -> Replay | None:
-        with self.lock:
-            replay = self.entries.get(kind)
-            if replay is not None:
-                self.entries.move_to_end(kind)
-            return replay
-
-    def put(self, kind: tuple, replay: Replay) -> None:
-        with self.lock:
-            self.entries[kind] = replay
-            self.entries.move_to_end(kind)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
-
-    def forget(self, kind: tuple) -> None:
-        with self.lock:
-            self.entries.pop(kind, None)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
+        super().__init__(budget=max_entries)
 
 
 answer_replays = AnswerReplays()

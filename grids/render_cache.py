@@ -18,8 +18,6 @@ lost what forget_rendered() wrote there, it could not linger longer.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -31,6 +29,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from isal import igzip
 
 from grids.http_caching import allow_revalidated_caching
+from grids.newest_kept import NewestKept
 from grids.rendering.html import RENDERER_VERSION
 
 T = TypeVar("T")
@@ -151,55 +150,28 @@ class CachedAnswer:
         return get_conditional_response(request, etag=self.etag, response=response)
 
 
-class AnswerBodies:
-    """The bodies of recently sent answers, in this process's memory, newest kept.
+def answer_memory_budget() -> int:
+    """IPB_ANSWER_MEMORY_MB in bytes, read when a body is kept, not at import."""
+    return settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024
+
+
+class AnswerBodies(NewestKept[str, tuple[bytes, bytes]]):
+    """The plain and gzipped bodies of recently sent answers, in this process's memory.
 
     memcached holds each answer's stamp (its type, ETag and style hashes) under the grid's
     answer key, and its gzipped body under a key of its own named in the stamp (load_answer()
     says why only that body). The stamp is the gate: it is read on every request, and the
     moderation verbs delete it, so hiding a grid stops every process at once. The bodies never
     change for a stamp (the key holds their hash), so a process keeps the ones it sends often
-    and does not fetch and unzip a page from memcached for every request. Bounded by
-    IPB_ANSWER_MEMORY_MB (read when a body is kept, not at import). Shared by the requests a
-    process serves, so every read and write holds the lock: gunicorn's threaded workers serve
-    several at once.
+    and does not fetch and unzip a page from memcached for every request. Weighed in bytes,
+    within IPB_ANSWER_MEMORY_MB.
     """
 
     def __init__(self, max_bytes: int | None = None):
-        self._max_bytes = max_bytes
-        self.size = 0
-        self.entries: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    @property
-    def max_bytes(self) -> int:
-        if self._max_bytes is not None:
-            return self._max_bytes
-        return settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024
-
-    def get(self, key: str) -> tuple[bytes, bytes] | None:
-        with self.lock:
-            bodies = self.entries.get(key)
-            if bodies is not None:
-                self.entries.move_to_end(key)
-            return bodies
-
-    def put(self, key: str, bodies: tuple[bytes, bytes]) -> None:
-        size = len(bodies[0]) + len(bodies[1])
-        max_bytes = self.max_bytes
-        with self.lock:
-            if key in self.entries or size > max_bytes:
-                return
-            self.entries[key] = bodies
-            self.size += size
-            while self.size > max_bytes:
-                _, (body, gzipped) = self.entries.popitem(last=False)
-                self.size -= len(body) + len(gzipped)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
+        super().__init__(
+            budget=answer_memory_budget if max_bytes is None else max_bytes,
+            weigh=lambda bodies: len(bodies[0]) + len(bodies[1]),
+        )
 
 
 answer_bodies = AnswerBodies()

@@ -147,7 +147,7 @@ def test_the_bodies_kept_in_memory_stay_within_their_bound_newest_first():
     bodies.put("huge", (b"x" * 101, b""))  # larger than the bound: never kept
 
     assert [key for key in ("a", "b", "c", "huge") if bodies.get(key)] == ["a", "c"]
-    assert bodies.size == 100
+    assert bodies.weight == 100
 
 
 def test_a_page_too_big_for_memcached_is_still_sent_and_kept_by_the_process(
@@ -192,12 +192,12 @@ def test_the_bodies_kept_in_memory_stay_within_their_bound_under_concurrent_requ
         thread.join()
 
     kept = sum(len(body) + len(gzipped) for body, gzipped in bodies.entries.values())
-    assert bodies.size == kept <= 10_000
+    assert bodies.weight == kept <= 10_000
 
 
 @override_settings(IPB_ANSWER_MEMORY_MB=1)
 def test_the_memory_bound_is_the_setting_of_the_moment():
-    assert AnswerBodies().max_bytes == 2**20
+    assert AnswerBodies().budget() == 2**20
 
 
 @pytest.mark.parametrize("path", ["/{id}", "/get/{id}"])
