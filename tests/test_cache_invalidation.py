@@ -95,42 +95,30 @@ def test_hiding_a_secret_grid_empties_its_cached_answers(client, make_grid):
     assert client.get(f"/get/secret/{grid.public_id}").status_code == 404
 
 
-def test_a_grid_hidden_while_its_page_is_built_keeps_no_cached_answer(
-    client, make_grid, monkeypatch
+@pytest.mark.parametrize(
+    ("view", "step", "path", "status", "part"),
+    [
+        pytest.param(GridPageView, "build_answer", "/{}", 410, "page", id="page"),
+        pytest.param(GridViewSet, "get_object", "/get/{}", 404, "get", id="get"),
+    ],
+)
+def test_a_grid_hidden_while_its_answer_is_built_keeps_no_cached_answer(
+    client, make_grid, monkeypatch, view, step, path, status, part
 ):
     grid = make_grid()
-    build = GridPageView.build_answer
+    read_the_grid = getattr(view, step)
 
-    def build_then_a_teacher_hides_it(self, request, public_id):
-        answer = build(self, request, public_id)
-        Grid.objects.filter(pk=grid.pk).hide(by=None, reason="hidden mid-build")
-        return answer
-
-    monkeypatch.setattr(GridPageView, "build_answer", build_then_a_teacher_hides_it)
-
-    response = client.get(f"/{grid.public_id}")
-
-    assert response.status_code == 410
-    assert "page" not in cached_parts(cache, grid)
-
-
-def test_a_grid_hidden_while_its_json_is_built_keeps_no_cached_answer(
-    client, make_grid, monkeypatch
-):
-    grid = make_grid()
-    get_object = GridViewSet.get_object
-
-    def read_then_a_teacher_hides_it(self):
-        found = get_object(self)
+    def read_then_a_teacher_hides_it(*args, **kwargs):
+        found = read_the_grid(*args, **kwargs)
         Grid.objects.filter(pk=grid.pk).hide(by=None, reason="hidden mid-build")
         return found
 
-    monkeypatch.setattr(GridViewSet, "get_object", read_then_a_teacher_hides_it)
+    monkeypatch.setattr(view, step, read_then_a_teacher_hides_it)
 
-    response = client.get(f"/get/{grid.public_id}")
+    response = client.get(path.format(grid.public_id))
 
-    assert response.status_code == 404
-    assert "get" not in cached_parts(cache, grid)
+    assert response.status_code == status
+    assert part not in cached_parts(cache, grid)
 
 
 def test_a_grid_moderated_lately_and_visible_again_is_cached_after_a_second_look(
