@@ -38,8 +38,8 @@ T = TypeVar("T")
 # forever. Both backends evict the least recently used keys under memory pressure anyway.
 RENDERED_TTL_SECONDS = 7 * 24 * 3600
 ANSWER_TTL_SECONDS = 60
-# How long a grid counts as moderated lately (build_and_keep_answer). Far longer than any
-# request may run: gunicorn stops a worker after --timeout seconds, 30 in the README.
+# How long a grid counts as moderated lately (build_and_keep_answer): far longer than a request
+# takes from reading the grid to storing its answer, milliseconds even for the largest grid.
 MODERATED_LATELY_SECONDS = 600
 
 # Every piece and answer cached per grid; forget_rendered() drops them all. Answers are kept

@@ -91,7 +91,7 @@ def test_random_picks_through_the_public_key_index(client, postgres, grids):
     assert all("Sort" not in plan for _, plan in plans), plans
 
 
-def test_a_public_post_is_one_insert_and_nothing_else(client, postgres):
+def test_a_public_post_is_one_insert_and_keys_come_sixteen_to_a_query(client, postgres):
     # The hashid's key comes from the sequence first (Grid.save): no update, no transaction
     # around the two, so the post waits on one commit. Keys are reserved a block at a time, so
     # one post in KEYS_PER_FETCH also asks the sequence; start each run with none reserved.
