@@ -1,3 +1,4 @@
+import functools
 import logging
 import random
 import threading
@@ -5,7 +6,7 @@ from collections import deque
 
 import orjson
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -265,7 +266,10 @@ class Grid(models.Model):
             if self.pk is None:
                 self.pk = next_grid_pk()
             self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
-            super().save(*args, **{**kwargs, "force_insert": True})
+            if is_plain_insert(args, kwargs):
+                self._insert_new_row()
+            else:
+                super().save(*args, **{**kwargs, "force_insert": True})
         else:
             with transaction.atomic():  # the key exists only after the insert
                 super().save(*args, **kwargs)
@@ -275,6 +279,23 @@ class Grid(models.Model):
     def get_absolute_url(self):
         route = "grids:secret-page" if self.secret else "grids:page"
         return reverse(route, kwargs={"public_id": self.public_id})
+
+    def _insert_new_row(self):
+        """INSERT this new grid, every column, with a statement written once per process.
+
+        What Model.save(force_insert=True) sends, without the ORM compiling the same INSERT
+        again for every post: that was 6% of a 10x10 post's instructions (callgrind) and 10%
+        of its time in process (py-spy). Each field still prepares its own value, as the ORM
+        does. No pre_save or post_save signal is sent: nothing listens for them on grids.
+        """
+        fields = Grid._meta.concrete_fields
+        params = [
+            field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(grid_insert_sql(), params)
+        self._state.adding = False
+        self._state.db = connection.alias
 
     def delete(self, *args, **kwargs):
         return Grid.objects.filter(pk=self.pk).delete()
@@ -381,3 +402,24 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.grid.public_id})"
+
+
+def is_plain_insert(args, kwargs) -> bool:
+    """save() as QuerySet.create() or a new grid's save() calls it: nothing to honour but the
+    insert itself, into the default database."""
+    return (
+        not args
+        and set(kwargs) <= {"force_insert", "using"}
+        and kwargs.get("using", DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS
+    )
+
+
+@functools.cache
+def grid_insert_sql() -> str:
+    """INSERT INTO grids_grid (every column) VALUES (a placeholder each), for PostgreSQL."""
+    quote = connection.ops.quote_name
+    fields = Grid._meta.concrete_fields
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(Grid._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
