@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.urls import reverse, set_script_prefix
 
 from grids.api.serializers import GridPostSerializer
 from grids.models import Grid
@@ -87,6 +88,24 @@ def test_post_url_uses_the_host_the_student_reached(client):
     )
 
     assert response.json()["url"].startswith("http://localhost:8000/")
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_grid_urls_are_the_routes_paths_under_any_script_prefix(make_grid, secret):
+    # Grid.get_absolute_url finds each route's path before the id once, not with reverse()
+    # for every grid: it must still say what reverse() says, under whatever prefix the site is
+    # served (SCRIPT_NAME), in whichever order the prefixes come.
+    grid = make_grid(secret=secret)
+    route = "grids:secret-page" if secret else "grids:page"
+    try:
+        for prefix in ["/", "/school/blocks/", "/"]:
+            set_script_prefix(prefix)
+            expected = reverse(route, kwargs={"public_id": grid.public_id})
+            assert grid.get_absolute_url() == expected
+            assert expected.startswith(prefix)
+            assert expected.endswith(f"/{grid.public_id}")
+    finally:
+        set_script_prefix("/")
 
 
 def test_api_route_is_the_same_post(client):
