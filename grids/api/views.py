@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from grids.api.negotiation import JSONOnlyNegotiation
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
 from grids.ids import GridIdConverter, is_well_formed_id
@@ -54,6 +55,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     and /api/ to these same two actions."""
 
     lookup_field = "public_id"
+    content_negotiation_class = JSONOnlyNegotiation
     secret = False  # grids/api/urls.py passes secret=True for the /secret/ routes
 
     def get_queryset(self):

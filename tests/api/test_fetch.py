@@ -25,6 +25,20 @@ def test_get_answers_exactly_the_grid_data(client, make_grid):
     }
 
 
+@pytest.mark.parametrize("accept", ["text/html", "application/xml"])
+def test_get_answers_json_whatever_the_accept_header_asks_for(client, make_grid, accept):
+    grid = make_grid()
+
+    found = client.get(f"/get/{grid.public_id}", HTTP_ACCEPT=accept)
+    missing = client.get("/get/nosuchgrid", HTTP_ACCEPT=accept)
+
+    assert found.status_code == 200
+    assert found["Content-Type"] == "application/json"
+    assert found.json()["width"] == grid.width
+    assert missing.status_code == 404
+    assert missing.json() == NOT_FOUND
+
+
 @pytest.mark.parametrize("lines_on", [True, False])
 def test_get_sends_the_bytes_the_serializer_writes_without_decoding_the_blocks(
     client, make_grid, starry_night, lines_on

@@ -90,6 +90,19 @@ def test_post_url_uses_the_host_the_student_reached(client):
     assert response.json()["url"].startswith("http://localhost:8000/")
 
 
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "image/png", ""])
+def test_post_answers_json_whatever_the_accept_header_asks_for(client, accept):
+    # JSON is all the API speaks (grids/api/negotiation.py): an Accept it cannot meet gets the
+    # JSON anyway, as the client would need, not a 406 with nothing stored.
+    response = client.generic(
+        "POST", "/post", json.dumps(post_payload()), content_type="", HTTP_ACCEPT=accept
+    )
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"url": f"http://testserver/{Grid.objects.get().public_id}"}
+
+
 @pytest.mark.parametrize("secret", [False, True])
 def test_grid_urls_are_the_routes_paths_under_any_script_prefix(make_grid, secret):
     # Grid.get_absolute_url finds each route's path before the id once, not with reverse()
