@@ -115,7 +115,9 @@ class GridAdmin(ReadOnlyAdmin):
     ]
     list_display_links = ["preview"]
     list_filter = ["state", "secret", ReportedFilter, "ipb_class", "created_at"]
-    search_fields = ["=public_id"]
+    # Exact, not "=" (iexact): ids are case-sensitive, and UPPER(public_id) = UPPER(...) can
+    # use no index, so at a million grids every search read the whole table.
+    search_fields = ["public_id__exact"]
     search_help_text = "Paste a grid's id or its whole URL."
     list_per_page = 50
     date_hierarchy = "created_at"
@@ -274,7 +276,7 @@ class GridAdmin(ReadOnlyAdmin):
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "grid_link", "reason", "details", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["=grid__public_id"]
+    search_fields = ["grid__public_id__exact"]  # as GridAdmin's
     list_select_related = ["grid"]
     readonly_fields = ["grid", "reason", "details", "created_at", "resolved_at"]
 

@@ -3,8 +3,11 @@ import logging
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from grids.models import Grid, GridState, Report
+from tests.conftest import missing_service
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +136,39 @@ def test_search_finds_a_secret_grid_by_its_secret_url(teacher_client, make_grid)
     html = teacher_client.get(CHANGELIST, {"q": f"http://testserver/secret/{grid.public_id}"})
 
     assert f">{grid.public_id}</a>" in html.content.decode()
+
+
+@pytest.mark.parametrize("changelist", [CHANGELIST, "/admin/grids/report/"])
+def test_search_is_one_look_up_in_the_id_index(teacher_client, make_grid, changelist):
+    # Ids are case-sensitive, so the search is exact: UPPER(public_id) = UPPER(...) could use
+    # no index, and at a million grids a teacher's search read the whole table.
+    if connection.vendor != "postgresql":
+        missing_service("needs DATABASE_URL (PostgreSQL): this pins PostgreSQL's query plan")
+    wanted = make_grid()
+    with CaptureQueriesContext(connection) as queries:
+        response = teacher_client.get(changelist, {"q": f"http://testserver/{wanted.public_id}"})
+
+    assert response.status_code == 200
+    searches = [query["sql"] for query in queries.captured_queries if "public_id" in query["sql"]]
+    assert searches, queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # the test table is tiny (tests/test_scaling.py)
+        for sql in searches:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on grids_grid" not in plan, plan
+            assert "grids_grid_public_id" in plan, plan
+        cursor.execute("RESET enable_seqscan")
+
+
+def test_search_tells_ids_apart_by_case(teacher_client, make_grid):
+    wanted = make_grid()
+    while wanted.public_id.swapcase() == wanted.public_id:  # all digits: try another id
+        wanted = make_grid()
+
+    html = teacher_client.get(CHANGELIST, {"q": wanted.public_id.swapcase()}).content.decode()
+
+    assert f">{wanted.public_id}</a>" not in html
 
 
 def test_list_puts_reported_grids_first_then_the_newest(teacher_client, make_grid):
