@@ -279,7 +279,8 @@ class Grid(models.Model):
 
     def get_absolute_url(self):
         route = "grids:secret-page" if self.secret else "grids:page"
-        return page_path_before_id(route, get_script_prefix(), get_urlconf()) + self.public_id
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        return page_path_before_id(route, get_script_prefix(), urlconf) + self.public_id
 
     def _insert_new_row(self):
         """INSERT this new grid, every column, with a statement written once per process.
@@ -432,7 +433,8 @@ def page_path_before_id(route: str, script_prefix: str, urlconf) -> str:
     A grid's page is its route's path with the id at the end. reverse() matches the route's
     pattern again on every call, 6% of a 10x10 post's time (py-spy; every post answers its
     page's URL) and a call per grid on the home page: so the path before the id is found once
-    for each route, script prefix and URLconf, the arguments that reverse() depends on.
+    for each route, script prefix and URLconf, the things reverse() reads (the prefix is only
+    part of the key: reverse() reads it itself, in the same thread).
     """
     placeholder = "0"
     path = reverse(route, kwargs={"public_id": placeholder}, urlconf=urlconf)
