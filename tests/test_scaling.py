@@ -36,9 +36,11 @@ def grids(make_grid):
     return made
 
 
-def plans_of(client, path: str) -> list[tuple[str, str]]:
+def plans_of(client, path: str, data=None) -> list[tuple[str, str]]:
+    """Each query a GET of path makes, with its plan where no sequential scan is wanted."""
     with CaptureQueriesContext(connection) as queries:
-        client.get(path)
+        response = client.get(path, data)
+    assert response.status_code < 400, response
     plans = []
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
