@@ -3,6 +3,7 @@ import json
 import pytest
 from django.urls import reverse, set_script_prefix
 
+from grids.api.parsers import FAST_PARSE_MAX_BYTES
 from grids.api.serializers import GridPostSerializer
 from grids.models import Grid
 from tests.factories import checker_blocks, post_payload
@@ -347,6 +348,35 @@ def test_bad_post_is_a_400_naming_the_problem_and_stores_nothing(client, body, e
         error = error[key]
     assert phrase in json.dumps(error, ensure_ascii=False) or phrase in str(error), error
     assert Grid.objects.count() == 0
+
+
+def padded_past_the_fast_parser(body) -> bytes:
+    """body with trailing whitespace (still the same JSON) making it too long for orjson."""
+    if not isinstance(body, (str, bytes)):
+        body = json.dumps(body)
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    return body + b" " * (FAST_PARSE_MAX_BYTES + 1 - len(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [pytest.param(body, id=case) for case, body, _, _ in BAD_BODIES if body != ""]
+    + [pytest.param(post_payload(), id="a-good-post")],
+)
+def test_small_and_large_bodies_are_answered_alike(client, body):
+    # Small bodies are parsed by orjson, large ones by the json module (grids/api/parsers.py):
+    # the same JSON must get the same answer from both.
+    small = post_json(client, body)
+    large = post_json(client, padded_past_the_fast_parser(body))
+
+    assert small.status_code == large.status_code
+    if small.status_code == 200:
+        first, second = Grid.objects.order_by("pk")
+        assert (first.blocks, first.code_cells) == (second.blocks, second.code_cells)
+    else:
+        assert small.json() == large.json()
+        assert Grid.objects.count() == 0
 
 
 def test_too_many_blocks_is_a_400(client, settings):
