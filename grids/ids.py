@@ -13,7 +13,7 @@ import re
 import secrets
 import string
 
-from hashids import Hashids, _hash, _head, _reorder, _to_front
+from hashids import Hashids, _hash, _reorder, _to_front
 
 PUBLIC_ID_MIN_LENGTH = 6
 # 22 characters from 62 is about 131 bits: well past the 96 we promise for unlisted links.
@@ -42,11 +42,12 @@ class OneNumberHashids(Hashids):
     that letter and the salt: a pure-Python loop over the salt's length squared, 9% of a 10x10
     post's instructions with a 9-character salt (callgrind), and 457 us an id with a 60-character
     one. The shuffle depends on nothing but the letter, so it is kept for each of the alphabet's
-    letters. The library also shuffles separators for a number that has none after it; that is
-    skipped. Ids of several numbers (which the site never makes) and the padding of short ids go
-    through the library's own code. It uses the library's private helpers, which is safe
-    because requirements/base.txt pins hashids at 0.8.4, and tests/test_ids.py holds this to the
-    library and to the original site's ids.
+    letters. The lottery letter itself is found without the library's whole shuffle
+    (first_draw). The library also shuffles separators for a number that has none after it;
+    that is skipped. Ids of several numbers (which the site never makes) and the padding of
+    short ids go through the library's own code. It uses the library's private helpers, which
+    is safe because requirements/base.txt pins hashids at 0.8.4, and tests/test_ids.py holds
+    this to the library and to the original site's ids.
     """
 
     def __init__(self, *args, **kwargs):
@@ -57,7 +58,7 @@ class OneNumberHashids(Hashids):
         if len(values) != 1 or alphabet is not self._alphabet or salt is not self._salt:
             return super()._encode(values, alphabet, salt)
         (value,) = values
-        lottery = _head(_reorder(alphabet, f"{value}-{(value + 1) * 2}"))
+        lottery = alphabet[first_draw(f"{value}-{(value + 1) * 2}", len(alphabet))]
         shuffled = self._alphabet_by_lottery.get(lottery)
         if shuffled is None:
             shuffle_salt = f"{ord(lottery) & 12345}{salt}"
@@ -65,6 +66,20 @@ class OneNumberHashids(Hashids):
             self._alphabet_by_lottery[lottery] = shuffled
         # The caller reads the alphabet, never changes it: sharing the kept list is safe.
         return lottery + _hash(value, shuffled), shuffled
+
+
+def first_draw(salt: str, length: int) -> int:
+    """The index of the letter `_head(_reorder(letters, salt))` takes from `length` letters.
+
+    The library's _reorder works out a sort key for every character of the salt, a loop over
+    the salt's length squared (a third of a 10x10 post's id, 6% of the post: callgrind), and
+    only then draws. Its first draw reads only the first key, which only the loop's first pass
+    writes: the salt's first code point, plus the second, minus the third, plus the fourth,
+    and so on. tests/test_ids.py holds the ids to the library's for every kind of number.
+    """
+    codes = [ord(character) for character in salt]
+    key = codes[0] + sum(codes[1::2]) - sum(codes[2::2])
+    return abs(key) % length
 
 
 def new_secret_id() -> str:
