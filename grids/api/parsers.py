@@ -20,12 +20,12 @@ from grids.collector import collector_paused
 # module's instructions, 8% of the whole post's (callgrind). Larger ones go to the json module,
 # which holds less memory: orjson builds a document of its own before the Python objects, and a
 # post at the body limit (8 MiB) peaked at 15 copies of its body against 6
-# (tests/api/test_post_memory.py); under this size 15 copies are at most 4 MiB. orjson accepts
-# only what the json module does without parse_constant, less NaN and Infinity, so the two
-# agree on every body orjson takes, with one difference: a number too large for 64 bits becomes
-# a float, which no grid's field accepts either. Whatever orjson refuses is parsed again by the
-# json module, so a broken body is answered in the same words at any size: lone surrogates,
-# which orjson refuses and the json module reads, reach the serializer, which names the field.
+# (tests/api/test_post_memory.py); under this size 15 copies are at most 4 MiB. Every body
+# orjson takes, the json module takes too and reads alike, but for a number too large for 64
+# bits, which orjson makes a float: no grid's field accepts it either way, and the error reads
+# the same. Whatever orjson refuses is parsed again by the json module, so a broken body is
+# answered in the same words at any size: lone surrogates, which orjson refuses and the json
+# module reads, still reach the serializer, which names the field.
 FAST_PARSE_MAX_BYTES = 256 * 1024
 
 
