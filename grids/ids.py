@@ -53,6 +53,7 @@ class OneNumberHashids(Hashids):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._alphabet_by_lottery: dict[str, list[str]] = {}
+        self._pads_by_alphabet: dict[str, tuple[str, str]] = {}
 
     def _encode(self, values, alphabet, salt):
         if len(values) != 1 or alphabet is not self._alphabet or salt is not self._salt:
@@ -66,6 +67,45 @@ class OneNumberHashids(Hashids):
             self._alphabet_by_lottery[lottery] = shuffled
         # The caller reads the alphabet, never changes it: sharing the kept list is safe.
         return lottery + _hash(value, shuffled), shuffled
+
+    def _ensure_length(self, hashid, values, alphabet):
+        """The library's padding of an id shorter than min_length, with its costly part kept.
+
+        An id of one number whose hash has one or two letters (the first 900 grids) gets a
+        guard letter on each side, then the middle of pad + id + pad, where both pads encode
+        two numbers read off the alphabet: two shuffles of the alphabet each, and one more
+        whose result the library drops, 430 us an id against 6 us for longer ones. The pads
+        depend on nothing but the alphabet, which depends on nothing but the lottery letter,
+        so they are kept for each. Anything else goes through the library's own code.
+        """
+        length = self._min_length
+        guards = self._guards
+        if len(values) != 1 or len(hashid) + 2 >= length:
+            return super()._ensure_length(hashid, values, alphabet)
+        guard_index = values[0] % len(guards)
+        guarded = (
+            guards[guard_index] + hashid + guards[(guard_index + len(hashid) + 1) % len(guards)]
+        )
+        pad_left, pad_right = self._pads(alphabet)
+        padded = pad_left + guarded + pad_right
+        excess = len(padded) - length
+        if excess > 0:
+            padded = padded[excess // 2 : -excess // 2]
+        if len(padded) < length:  # the pads were too short for one round: the library's loop
+            return super()._ensure_length(hashid, values, alphabet)
+        return padded
+
+    def _pads(self, alphabet) -> tuple[str, str]:
+        key = "".join(alphabet)
+        pads = self._pads_by_alphabet.get(key)
+        if pads is None:
+            pad = ord(alphabet[1]), ord(alphabet[0])
+            pads = (
+                self._encode(pad, alphabet, self._salt)[0],
+                self._encode(pad, alphabet, f"{pad[0]}{pad[1]}")[0],
+            )
+            self._pads_by_alphabet[key] = pads
+        return pads
 
 
 def first_draw(salt: str, length: int) -> int:
