@@ -17,6 +17,10 @@ from rest_framework import serializers
 
 from grids.models import Grid
 
+# The version fields' limits, read by their fields, their schema and plainly_valid_post().
+VERSION_NUMBER_LIMIT = 10_000  # each number of python_version is below this
+RELEASELEVEL_MAX_CHARS = 16
+IPB_VERSION_MAX_CHARS = 32
 # PEP 440-ish: "1.9.1", "1.10.dev0", "2.0rc1". Letters, digits, dots, +, - and nothing else.
 VERSION_RE = re.compile(r"[0-9]+(\.[0-9]+)*[A-Za-z0-9.+-]*")
 
@@ -76,11 +80,11 @@ class StrictCharField(serializers.CharField):
         "type": "array",
         "description": "tuple(sys.version_info): [major, minor, micro, releaselevel, serial].",
         "prefixItems": [
-            {"type": "integer", "minimum": 0, "maximum": 9999},
-            {"type": "integer", "minimum": 0, "maximum": 9999},
-            {"type": "integer", "minimum": 0, "maximum": 9999},
-            {"type": "string", "maxLength": 16},
-            {"type": "integer", "minimum": 0, "maximum": 9999},
+            {"type": "integer", "minimum": 0, "maximum": VERSION_NUMBER_LIMIT - 1},
+            {"type": "integer", "minimum": 0, "maximum": VERSION_NUMBER_LIMIT - 1},
+            {"type": "integer", "minimum": 0, "maximum": VERSION_NUMBER_LIMIT - 1},
+            {"type": "string", "maxLength": RELEASELEVEL_MAX_CHARS},
+            {"type": "integer", "minimum": 0, "maximum": VERSION_NUMBER_LIMIT - 1},
         ],
         "items": False,
         "minItems": 5,
@@ -100,9 +104,14 @@ class PythonVersionField(serializers.Field):
             self.fail("invalid")
         major, minor, micro, releaselevel, serial = data
         numbers_ok = all(
-            is_whole_number(n) and 0 <= n < 10_000 for n in (major, minor, micro, serial)
+            is_whole_number(n) and 0 <= n < VERSION_NUMBER_LIMIT
+            for n in (major, minor, micro, serial)
         )
-        if not numbers_ok or type(releaselevel) is not str or len(releaselevel) > 16:
+        if (
+            not numbers_ok
+            or type(releaselevel) is not str
+            or len(releaselevel) > RELEASELEVEL_MAX_CHARS
+        ):
             self.fail("invalid")
         check_storable_text(releaselevel)
         return [int(major), int(minor), int(micro), releaselevel, int(serial)]
@@ -264,7 +273,7 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
     """What `grid.post_to_web()` sends (CONTRACT.md, Posting)."""
 
     python_version = PythonVersionField()
-    ipb_version = StrictCharField(max_length=32)
+    ipb_version = StrictCharField(max_length=IPB_VERSION_MAX_CHARS)
     ipb_class = serializers.ChoiceField(choices=Grid.GridClass.choices)
     code_cells = CodeCellsField()
     secret = StrictBooleanField()
@@ -324,9 +333,9 @@ def plainly_valid_post(data) -> dict | None:
         and is_plain_version_number(python_version[1])
         and is_plain_version_number(python_version[2])
         and is_plain_version_number(python_version[4])
-        and is_plain_text(python_version[3], 16)
+        and is_plain_text(python_version[3], RELEASELEVEL_MAX_CHARS)
         and type(ipb_version) is str
-        and len(ipb_version) <= 32
+        and len(ipb_version) <= IPB_VERSION_MAX_CHARS
         and VERSION_RE.fullmatch(ipb_version)
         and type(ipb_class) is str
         and ipb_class in GRID_CLASSES
@@ -369,7 +378,7 @@ GRID_CLASSES = frozenset(Grid.GridClass.values)
 
 
 def is_plain_version_number(value) -> bool:
-    return type(value) is int and 0 <= value < 10_000
+    return type(value) is int and 0 <= value < VERSION_NUMBER_LIMIT
 
 
 def is_plain_text(value, max_length: int) -> bool:
