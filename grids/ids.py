@@ -44,10 +44,10 @@ class OneNumberHashids(Hashids):
     one. The shuffle depends on nothing but the letter, so it is kept for each of the alphabet's
     letters. The lottery letter itself is found without the library's whole shuffle
     (first_draw). The library also shuffles separators for a number that has none after it;
-    that is skipped. Ids of several numbers (which the site never makes) and the padding of
-    short ids go through the library's own code. It uses the library's private helpers, which
-    is safe because requirements/base.txt pins hashids at 0.8.4, and tests/test_ids.py holds
-    this to the library and to the original site's ids.
+    that is skipped, and the pads of short ids are kept per alphabet (_ensure_length). Ids of
+    several numbers (which the site never makes) go through the library's own code. It uses
+    the library's private helpers, which is safe because requirements/base.txt pins hashids at
+    0.8.4, and tests/test_ids.py holds this to the library and to the original site's ids.
     """
 
     def __init__(self, *args, **kwargs):
