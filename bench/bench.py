@@ -316,10 +316,15 @@ class Endpoint:
     site: dict = field(default_factory=dict)
     framework: dict = field(default_factory=dict)
     server: dict = field(default_factory=dict)
+    store: dict = field(default_factory=dict)  # posts only: the framework's /store limit
 
     @property
     def const_path(self) -> str:
         return f"/const/{self.bytes_plain}" + ("?json" if self.json else "")
+
+    @property
+    def store_path(self) -> str:
+        return f"/store/{self.bytes_plain}" + ("?json" if self.json else "")
 
 
 def endpoints(seeded: Seeded) -> list[Endpoint]:
@@ -435,6 +440,10 @@ def measure(
         for limit in ("framework", "server"):
             result = wrk(servers[limit].url + endpoint.const_path, args, endpoint.body_file)
             setattr(endpoint, limit, result)
+        if endpoint.body_file:
+            endpoint.store = wrk(
+                servers["framework"].url + endpoint.store_path, args, endpoint.body_file
+            )
     return {
         "endpoints": table,
         "rss_site": workers_rss_mb(site),
@@ -456,7 +465,7 @@ def print_table(title: str, result: dict) -> None:
     header = (
         "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | non-2xx/3xx | bytes | gzip bytes "
         "| framework req/s | server req/s | of framework | of server | alone ms | cold ms "
-        "| alone server ms | cold server ms |"
+        "| alone server ms | cold server ms | store req/s | of store |"
     )
     print(header)
     print("|" + "---|" * header.count(" | ") + "---|")
@@ -467,12 +476,13 @@ def print_table(title: str, result: dict) -> None:
         )
         cold = "-" if e.cold_ms is None else f"{e.cold_ms:.1f}"
         cold_server = "-" if e.cold_server_ms is None else f"{e.cold_server_ms:.1f}"
+        store = f"{e.store['rps']:,.0f} | {s['rps'] / e.store['rps']:.0%}" if e.store else "- | -"
         print(
             f"| {e.name} | {s['rps']:,.0f} | {ms(s['p50_us'])} | {ms(s['p99_us'])} "
             f"| {s['p99_us'] / max(1, s['p50_us']):.1f} | {bad} | {e.bytes_plain:,} "
             f"| {e.bytes_gzip:,} | {f['rps']:,.0f} | {v['rps']:,.0f} "
             f"| {s['rps'] / f['rps']:.0%} | {s['rps'] / v['rps']:.0%} | {e.alone_ms:.1f} | {cold} "
-            f"| {e.alone_server_ms:.1f} | {cold_server} |"
+            f"| {e.alone_server_ms:.1f} | {cold_server} | {store} |"
         )
     rss = ", ".join(f"{size:.0f}" for size in result["rss_site"])
     framework_rss = ", ".join(f"{size:.0f}" for size in result["rss_framework"])
@@ -529,11 +539,13 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
         f"{big_post.alone_server_ms:.1f} ms server time [{big_post.alone_server_ms * speed:.1f}] "
         f"(< 30 ms; {big_post.alone_ms:.1f} client-side)"
     )
-    small_post = by_name["POST 10x10"].site["rps"]
+    small = by_name["POST 10x10"]
+    small_post, store = small.site["rps"], small.store["rps"]
     where = "" if on_postgres else " (target is on PostgreSQL; this run is not)"
     lines.append(
         f"{'ok  ' if small_post >= 500 else 'MISS'} POST 10x10: {small_post:,.0f} req/s "
-        f"[{small_post / speed:,.0f}] (>= 500){where}"
+        f"[{small_post / speed:,.0f}] (>= 500){where}; the store limit {store:,.0f} "
+        f"[{store / speed:,.0f}], the site {small_post / store:.0%} of it"
     )
     biggest = max(result["rss_site"], default=0)
     lines.append(f"{'ok  ' if biggest < 120 else 'MISS'} worker RSS: {biggest:.0f} MB (< 120 MB)")

@@ -7,6 +7,8 @@ any request body, under the same gunicorn configuration as the site:
   `gunicorn bench.limits:server_app`
 - framework_app(): Django through the site's own settings and MIDDLEWARE, one constant view
   (bench/urls.py): the most any Django view could do. `gunicorn 'bench.limits:framework_app()'`
+  It also serves /store/<n>, the store limit for posts: the same answer after inserting the
+  posted grid's row (bench/urls.py).
 """
 
 import os

@@ -1,20 +1,75 @@
-"""/const/<n>: n bytes of "x", through the site's middleware (bench/settings.py).
+"""The framework's limit (bench/limits.py), through the site's middleware (bench/settings.py).
 
-Add ?json for application/json (the API's type); otherwise text/html, as the pages.
+/const/<n>: n bytes of "x"; add ?json for application/json (the API's type), otherwise
+text/html, as the pages.
+
+/store/<n>: for posts, the same answer after the least any Django view that keeps a post must
+do: parse the body and insert its row, committed. No checks, no throttle, no DRF, no model
+instance: the site's POST /post is held against it to see what its own work costs above
+storing.
 """
 
+import uuid
+
+import orjson
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from grids.models import Grid, GridState
 
-# The API is csrf-exempt too (DRF's views are), so POST /post and its limit pay the same.
-@csrf_exempt
-def constant_body(request, size):
-    request.body  # noqa: B018 (read the posted body, as the API's parser does)
+# The columns the site's insert fills (grids.models.Grid), in one statement.
+STORE_SQL = (
+    f"INSERT INTO {Grid._meta.db_table} (public_id, secret, ipb_class, ipb_version,"
+    " python_version, width, height, lines_on, blocks, code_cells, created_at, state,"
+    " hidden_reason)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def constant_answer(request, size: int) -> HttpResponse:
     json = "json" in request.GET
     content_type = "application/json" if json else "text/html; charset=utf-8"
     return HttpResponse(b"x" * size, content_type=content_type)
 
 
-urlpatterns = [path("const/<int:size>", constant_body)]
+# The API is csrf-exempt too (DRF's views are), so POST /post and its limits pay the same.
+@csrf_exempt
+def constant_body(request, size):
+    request.body  # noqa: B018 (read the posted body, as the API's parser does)
+    return constant_answer(request, size)
+
+
+@csrf_exempt
+def store_posted_grid(request, size):
+    post = orjson.loads(request.body)
+    grid = post["grid_data"]
+    code_cells = post["code_cells"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STORE_SQL,
+            [
+                f"store-{uuid.uuid4().hex}",  # unique, as a public id must be
+                post["secret"],
+                post["ipb_class"],
+                post["ipb_version"],
+                orjson.dumps(post["python_version"]).decode(),
+                grid["width"],
+                grid["height"],
+                grid["lines_on"],
+                orjson.dumps(grid["blocks"]).decode(),
+                None if code_cells is None else orjson.dumps(code_cells).decode(),
+                timezone.now(),
+                GridState.PUBLISHED,  # public, so its insert updates the same indexes as the site's
+                "",
+            ],
+        )
+    return constant_answer(request, size)
+
+
+urlpatterns = [
+    path("const/<int:size>", constant_body),
+    path("store/<int:size>", store_posted_grid),
+]
