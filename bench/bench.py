@@ -318,13 +318,9 @@ class Endpoint:
     server: dict = field(default_factory=dict)
     store: dict = field(default_factory=dict)  # posts only: the framework's /store limit
 
-    @property
-    def const_path(self) -> str:
-        return f"/const/{self.bytes_plain}" + ("?json" if self.json else "")
-
-    @property
-    def store_path(self) -> str:
-        return f"/store/{self.bytes_plain}" + ("?json" if self.json else "")
+    def limit_path(self, route: str) -> str:
+        """The path of a limit's view (bench/urls.py) answering this endpoint's bytes."""
+        return f"/{route}/{self.bytes_plain}" + ("?json" if self.json else "")
 
 
 def endpoints(seeded: Seeded) -> list[Endpoint]:
@@ -438,11 +434,13 @@ def measure(
         print(f"  load: {endpoint.name}", flush=True)
         endpoint.site = wrk(site.url + endpoint.path, args, endpoint.body_file)
         for limit in ("framework", "server"):
-            result = wrk(servers[limit].url + endpoint.const_path, args, endpoint.body_file)
+            result = wrk(
+                servers[limit].url + endpoint.limit_path("const"), args, endpoint.body_file
+            )
             setattr(endpoint, limit, result)
         if endpoint.body_file:
             endpoint.store = wrk(
-                servers["framework"].url + endpoint.store_path, args, endpoint.body_file
+                servers["framework"].url + endpoint.limit_path("store"), args, endpoint.body_file
             )
     return {
         "endpoints": table,
