@@ -7,7 +7,7 @@ from collections import deque
 import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -290,14 +290,16 @@ class Grid(models.Model):
         of its time in process (py-spy). Each field still prepares its own value, as the ORM
         does. No pre_save or post_save signal is sent: nothing listens for them on grids.
         """
+        # The connection itself, looked up once: django.db.connection is a proxy that looks it
+        # up again, through a thread-local, for every attribute the fields read while preparing
+        # their values. That was 0.13 million of a 10x10 post's 2.9 million instructions.
+        database = connections[DEFAULT_DB_ALIAS]
         fields = Grid._meta.concrete_fields
-        params = [
-            field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
-        ]
-        with connection.cursor() as cursor:
+        params = [field.get_db_prep_save(field.pre_save(self, True), database) for field in fields]
+        with database.cursor() as cursor:
             cursor.execute(grid_insert_sql(), params)
         self._state.adding = False
-        self._state.db = connection.alias
+        self._state.db = database.alias
 
     def delete(self, *args, **kwargs):
         return Grid.objects.filter(pk=self.pk).delete()
