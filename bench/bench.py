@@ -604,7 +604,7 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
         f"{'ok  ' if small_post >= 500 else 'MISS'} POST 10x10: {small_post:,.0f} req/s "
         f"[{small_post / speed:,.0f}] (>= 500; median of {len(small.rounds)} rounds){where}; "
         f"the store limit {store:,.0f} [{store / speed:,.0f}], the site {small.store_share:.0%} "
-        "of it"
+        f"of it: at that share, 500 needs a store limit of {500 / small.store_share:,.0f}"
     )
     biggest = max(result["rss_site"], default=0)
     lines.append(f"{'ok  ' if biggest < 120 else 'MISS'} worker RSS: {biggest:.0f} MB (< 120 MB)")
