@@ -4,7 +4,8 @@ bench/README.md for what it measures and the targets.
 It starts three gunicorns with one configuration: the site, the framework's limit and the
 server's limit (bench/limits.py). It seeds the site through its HTTP API, warms its cache, then
 loads each endpoint with wrk, and each limit with a constant body of the endpoint's size right
-after it, so the ratios compare runs seconds apart on this noisy machine.
+after it, so the ratios compare runs seconds apart on this noisy machine. Posts are loaded in
+rounds, taking turns with their store limit, and the median round counts.
 """
 
 import argparse
