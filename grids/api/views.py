@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.views import exception_handler
 
 from grids.api.negotiation import JSONOnlyNegotiation
+from grids.api.parsers import release_parsed_body
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
 from grids.ids import GridIdConverter, is_well_formed_id
@@ -123,9 +124,12 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         },
     )
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        grid = serializer.save()
+        try:
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            grid = serializer.save()
+        finally:  # stored or refused: the blocks' lists may go before the answer
+            release_parsed_body(request)
         # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
         url = request.build_absolute_uri(grid.get_absolute_url())
         # One key, always JSON (JSONOnlyNegotiation): written by orjson into a plain response,
