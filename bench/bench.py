@@ -326,9 +326,13 @@ class Endpoint:
     site: dict = field(default_factory=dict)
     framework: dict = field(default_factory=dict)
     server: dict = field(default_factory=dict)
-    store: dict = field(default_factory=dict)  # posts only: the framework's /store limit
     # Posts only: (site, store limit) for each round of alternating_rounds(), in order.
     rounds: list[tuple[dict, dict]] = field(default_factory=list)
+
+    @property
+    def store(self) -> dict:
+        """Posts: the framework's /store limit, its median round; {} for other endpoints."""
+        return median_round([store for _, store in self.rounds]) if self.rounds else {}
 
     @property
     def store_share(self) -> float:
@@ -487,7 +491,6 @@ def measure(
                 site.url + endpoint.path, store_url, args, endpoint.body_file
             )
             endpoint.site = median_round([site for site, _ in endpoint.rounds])
-            endpoint.store = median_round([store for _, store in endpoint.rounds])
         else:
             endpoint.site = wrk(site.url + endpoint.path, args, endpoint.body_file)
         for limit in ("framework", "server"):
