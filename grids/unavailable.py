@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from grids.api.views import API_PATH_PREFIXES
+from grids.api.paths import is_api_path
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("Database unavailable: %s", exception)
-        if request.path.startswith(API_PATH_PREFIXES):
+        if is_api_path(request.path_info):
             response = JsonResponse(
                 {"detail": "The site cannot reach its database right now. Try again shortly."},
                 status=503,

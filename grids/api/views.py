@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler
 
 from grids.api.negotiation import JSONOnlyNegotiation
 from grids.api.parsers import release_parsed_body
+from grids.api.paths import is_api_path
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
 from grids.ids import GridIdConverter, is_well_formed_id
@@ -177,9 +178,6 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 NOT_FOUND_DETAIL = "No grid with that id."
-# Paths the client and scripts call: they read JSON, so their 404s are JSON too, even for a
-# path that matches no route at all (an id with a slash in it, say).
-API_PATH_PREFIXES = ("/post", "/get/", "/api/")
 
 
 def api_exception_handler(exc, context):
@@ -192,6 +190,6 @@ def api_exception_handler(exc, context):
 
 def page_not_found(request, exception):
     """The site's handler404: JSON under the API's paths, the site's 404 page elsewhere."""
-    if request.path.startswith(API_PATH_PREFIXES):
+    if is_api_path(request.path_info):
         return JsonResponse({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)

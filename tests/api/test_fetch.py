@@ -93,6 +93,14 @@ def test_unknown_or_malformed_id_is_a_404_in_json(client, make_grid, grid_id):
     assert response.json() == NOT_FOUND
 
 
+@pytest.mark.parametrize("path", ["/post/", "/post/abc123", "/get/", "/api/no/such/route"])
+def test_unknown_path_under_the_api_is_a_404_in_json(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == NOT_FOUND
+
+
 def test_api_routes_serve_the_same_grids(client, make_grid):
     public, secret = make_grid(), make_grid(secret=True)
 

@@ -116,6 +116,14 @@ def test_unknown_page_is_the_sites_404(client, db):
     assert response["Content-Type"].startswith("text/html")
 
 
+def test_missing_grid_whose_id_begins_with_post_is_the_sites_404_page(client, db):
+    # /post is the API's; /postAb3 is a grid's page, as any id a hashid may spell.
+    response = client.get("/postAb3")
+
+    assert response.status_code == 404
+    assert "Nothing here" in response.content.decode()
+
+
 def test_grid_page_is_compressed_when_the_browser_accepts_it(client, make_grid):
     grid = make_grid(width=40, height=40, blocks=checker_blocks(40, 40))
 
