@@ -161,11 +161,12 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Below GZip, so the ETag is of the plain body; answers revalidations with 304.
     "django.middleware.http.ConditionalGetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's own, but not for the API's anonymous requests (grids/browser_middleware.py).
+    "grids.browser_middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "grids.browser_middleware.AuthenticationMiddleware",
+    "grids.browser_middleware.MessageMiddleware",
     # A database outage answers 503 (JSON or a page) instead of a 500.
     "grids.unavailable.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its refusal page.
