@@ -35,6 +35,8 @@ OUT_DIR = BENCH_DIR / "out"
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench import bulk_seed  # noqa: E402
+from bench.limits import API_LIMITS_PREFIX  # noqa: E402
+from grids.api.paths import is_api_path  # noqa: E402
 from grids.samples import read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
@@ -341,8 +343,10 @@ class Endpoint:
         return statistics.median(site["rps"] / store["rps"] for site, store in self.rounds)
 
     def limit_path(self, route: str) -> str:
-        """The path of a limit's view (bench/urls.py) answering this endpoint's bytes."""
-        return f"/{route}/{self.bytes_plain}" + ("?json" if self.json else "")
+        """The path of a limit's view (bench/urls.py) answering this endpoint's bytes: under
+        an API path for the API's endpoints, so the limit passes the same middleware."""
+        prefix = API_LIMITS_PREFIX if is_api_path(self.path) else ""
+        return f"/{prefix}{route}/{self.bytes_plain}" + ("?json" if self.json else "")
 
 
 def endpoints(seeded: Seeded) -> list[Endpoint]:

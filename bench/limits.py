@@ -13,6 +13,9 @@ any request body, under the same gunicorn configuration as the site:
 
 import os
 
+# Where the framework's limits also answer, for the API's endpoints (bench/urls.py).
+API_LIMITS_PREFIX = "api/limits/"
+
 
 def server_app(environ, start_response):
     length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from bench.limits import API_LIMITS_PREFIX
 from grids.models import Grid, GridState
 
 # The columns the site's insert fills (grids.models.Grid), but the key: not grid_insert_sql(),
@@ -74,4 +75,9 @@ def store_posted_grid(request, size):
 urlpatterns = [
     path("const/<int:size>", constant_body),
     path("store/<int:size>", store_posted_grid),
+    # The same under an API path (grids/api/paths.py), for the API's endpoints: their requests
+    # skip the middleware only signed-in people need (grids/browser_middleware.py), so their
+    # limits must skip it too.
+    path(f"{API_LIMITS_PREFIX}const/<int:size>", constant_body),
+    path(f"{API_LIMITS_PREFIX}store/<int:size>", store_posted_grid),
 ]
