@@ -2,6 +2,7 @@
 (grids/browser_middleware.py). Through the site's own MIDDLEWARE, with this module's routes."""
 
 import pytest
+from django.core import checks
 from django.http import JsonResponse
 from django.urls import path
 
@@ -43,9 +44,8 @@ def test_pages_get_the_session_the_user_and_messages(client, path):
 
 
 def test_admin_still_finds_its_middleware_in_the_system_checks():
-    from django.core import checks
+    missing_middleware = {"admin.E408", "admin.E409", "admin.E410"}
 
-    problems = [
-        m for m in checks.run_checks() if m.id in {"admin.E408", "admin.E409", "admin.E410"}
-    ]
+    problems = [message for message in checks.run_checks() if message.id in missing_middleware]
+
     assert problems == []

@@ -1,7 +1,9 @@
 """Which requests are the API's: the paths the ipythonblocks client and scripts call.
 
 They read JSON, so their 404s and 503s are JSON too (grids/api/views.py, grids/unavailable.py),
-even for a path that matches no route at all (an id with a slash in it, say).
+even for a path that matches no route at all (an id with a slash in it, say). Nobody signs in to
+call them, so they skip the middleware of signed-in people (grids/browser_middleware.py); the
+API's schema and its Swagger UI page, /api/schema and /api/docs, are as anonymous.
 """
 
 # /post, /get/<id>, /get/secret/<id> (CONTRACT.md) and /api/... (grids/api/urls.py).
