@@ -340,7 +340,7 @@ class Endpoint:
     def store_share(self) -> float:
         """Posts: the site's req/s as a share of the store limit's, the median over the
         rounds, each round's two figures taken seconds apart."""
-        return statistics.median(site["rps"] / store["rps"] for site, store in self.rounds)
+        return statistics.median(share_of(site, store) for site, store in self.rounds)
 
     def limit_path(self, route: str) -> str:
         """The path of a limit's view (bench/urls.py) answering this endpoint's bytes: under
@@ -453,6 +453,11 @@ def alternating_rounds(
     return rounds
 
 
+def share_of(site: dict, limit: dict) -> float:
+    """The site's req/s as a share of a limit's, from two wrk results."""
+    return site["rps"] / limit["rps"]
+
+
 def median_round(results: list[dict]) -> dict:
     """The round with the median req/s (the lower one of an even count), its latencies with
     it, but with the errors of every round: one bad answer in any round must show."""
@@ -539,14 +544,14 @@ def print_table(title: str, result: dict) -> None:
             f"| {e.name} | {s['rps']:,.0f} | {ms(s['p50_us'])} | {ms(s['p99_us'])} "
             f"| {s['p99_us'] / max(1, s['p50_us']):.1f} | {bad} | {e.bytes_plain:,} "
             f"| {e.bytes_gzip:,} | {f['rps']:,.0f} | {v['rps']:,.0f} "
-            f"| {s['rps'] / f['rps']:.0%} | {s['rps'] / v['rps']:.0%} | {e.alone_ms:.1f} | {cold} "
+            f"| {share_of(s, f):.0%} | {share_of(s, v):.0%} | {e.alone_ms:.1f} | {cold} "
             f"| {e.alone_server_ms:.1f} | {cold_server} | {store} |"
         )
     print("\nPosts, round by round (site req/s / store limit req/s, share):\n")
     for e in result["endpoints"]:
         if e.rounds:
             rounds = ", ".join(
-                f"{site['rps']:,.0f} / {store['rps']:,.0f} ({site['rps'] / store['rps']:.0%})"
+                f"{site['rps']:,.0f} / {store['rps']:,.0f} ({share_of(site, store):.0%})"
                 for site, store in e.rounds
             )
             print(f"- {e.name}: {rounds}")
@@ -577,8 +582,8 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
     for e in result["endpoints"]:
         if not e.is_page:
             continue
-        of_framework = e.site["rps"] / e.framework["rps"]
-        of_server = e.site["rps"] / e.server["rps"]
+        of_framework = share_of(e.site, e.framework)
+        of_server = share_of(e.site, e.server)
         spread = e.site["p99_us"] / max(1, e.site["p50_us"])
         ok = of_framework >= 0.8 and of_server >= 0.5 and spread < 4
         lines.append(
@@ -629,8 +634,8 @@ def million_checks(at_thousand: dict, at_million: dict) -> list[str]:
         then = before[e.name]
         ratio = e.site["p99_us"] / max(1, then.site["p99_us"])
         rps = e.site["rps"] / then.site["rps"]
-        share_then = then.site["rps"] / then.framework["rps"]
-        share_now = e.site["rps"] / e.framework["rps"]
+        share_then = share_of(then.site, then.framework)
+        share_now = share_of(e.site, e.framework)
         held = e.name in {"/random", "/ (home)", "page 10x10 + code", "page 125x100"}
         mark = ("ok  " if ratio <= 1.5 else "MISS") if held else "    "
         lines.append(
