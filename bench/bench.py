@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from bench import bulk_seed  # noqa: E402
 from bench.limits import API_LIMITS_PREFIX  # noqa: E402
 from grids.api.paths import is_api_path  # noqa: E402
-from grids.samples import read_starry_night  # noqa: E402
+from grids.samples import SAMPLE_DATA_DIR, read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
 COLD_SAMPLES = 9  # copies of the starry night, each timed cold once
@@ -54,7 +54,7 @@ CODE_CELLS = [
 
 
 def parse_args() -> argparse.Namespace:
-    default_data = os.environ.get("IPB_SHARED_DATA", str(REPO_ROOT.parent / "shared" / "data"))
+    default_data = os.environ.get("IPB_SHARED_DATA", str(SAMPLE_DATA_DIR))
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--million", action="store_true", help="also at 1,000,000 grids")
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per endpoint")
@@ -250,7 +250,7 @@ def small_grid_body() -> bytes:
 def starry_night_body(data_dir: Path) -> bytes:
     path = data_dir / "starry_night.txt"
     if not path.exists():
-        raise SystemExit(f"{path} is missing: set IPB_SHARED_DATA to the folder that holds it")
+        raise SystemExit(f"{path} is missing: set IPB_SHARED_DATA or --data-dir to its folder")
     return post_body(read_starry_night(path)["blocks"], ipb_class="ImageGrid")
 
 

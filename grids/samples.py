@@ -1,11 +1,14 @@
 """Sample grids shipped beside the project, for tests, the benchmark and demos.
 
-The starry night (../shared/data/starry_night.txt, MIT, from the ipythonblocks project) is a
+The starry night (grids/sample_data/starry_night.txt, MIT, from the ipythonblocks project) is a
 125x100 ImageGrid of a painting, stored as text: a small header, then `row column red green
 blue` lines. Rows count from the top, as the client posts them.
 """
 
 from pathlib import Path
+
+SAMPLE_DATA_DIR = Path(__file__).resolve().parent / "sample_data"
+STARRY_NIGHT = SAMPLE_DATA_DIR / "starry_night.txt"
 
 
 def read_starry_night(path: Path) -> dict:

@@ -1,5 +1,4 @@
 import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -8,10 +7,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from grids.samples import read_starry_night
+from grids.samples import STARRY_NIGHT, read_starry_night
 from tests.factories import make_grid as _make_grid
-
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,7 +57,7 @@ def make_grid(db):
 
 def load_starry_night() -> dict:
     """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
-    return read_starry_night(SHARED_DATA / "starry_night.txt")
+    return read_starry_night(STARRY_NIGHT)
 
 
 @pytest.fixture(scope="session")

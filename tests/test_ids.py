@@ -1,13 +1,15 @@
 import json
 import random
+from pathlib import Path
 
 import pytest
 from hashids import Hashids
 
 from grids.ids import OneNumberHashids, is_well_formed_id, new_secret_id, public_id_for
-from tests.conftest import SHARED_DATA
 
-LEGACY = json.loads((SHARED_DATA / "legacy_hashids_vectors.json").read_text())["vectors"]
+# The original site's ids, carried by the repository (tests/data).
+VECTORS = Path(__file__).resolve().parent / "data" / "legacy_hashids_vectors.json"
+LEGACY = json.loads(VECTORS.read_text())["vectors"]
 
 
 @pytest.mark.parametrize("vector", LEGACY, ids=[f"{v['salt']}-{v['id']}" for v in LEGACY])
