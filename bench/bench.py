@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench import bulk_seed  # noqa: E402
 from bench.limits import API_LIMITS_PREFIX  # noqa: E402
-from grids.api.paths import is_api_path  # noqa: E402
+from grids import routes  # noqa: E402
 from grids.samples import SAMPLE_DATA_DIR, read_starry_night  # noqa: E402
 
 PYTHON_VERSION = [3, 11, 7, "final", 0]
@@ -265,7 +265,7 @@ def other_grid_body(rng: random.Random) -> bytes:
 
 def post(site: Server, body: bytes) -> str:
     # No Content-Type, as the ipythonblocks client posts (CONTRACT.md, Posting).
-    response = requests.post(site.url + "/post", data=body, timeout=30)
+    response = requests.post(site.url + "/" + routes.POST, data=body, timeout=30)
     response.raise_for_status()
     return urlsplit(response.json()["url"]).path.rsplit("/", 1)[-1]
 
@@ -345,7 +345,7 @@ class Endpoint:
     def limit_path(self, route: str) -> str:
         """The path of a limit's view (bench/urls.py) answering this endpoint's bytes: under
         an API path for the API's endpoints, so the limit passes the same middleware."""
-        prefix = API_LIMITS_PREFIX if is_api_path(self.path) else ""
+        prefix = API_LIMITS_PREFIX if routes.is_api_path(self.path) else ""
         return f"/{prefix}{route}/{self.bytes_plain}" + ("?json" if self.json else "")
 
 
@@ -354,13 +354,13 @@ def endpoints(seeded: Seeded) -> list[Endpoint]:
         Endpoint("page 10x10 + code", f"/{seeded.small_id}", is_page=True),
         Endpoint("page 100x100", f"/{seeded.square_id}", is_page=True),
         Endpoint("page 125x100", f"/{seeded.starry_id}", is_page=True),
-        Endpoint("/get 10x10", f"/get/{seeded.small_id}", is_page=True),
-        Endpoint("/get 100x100", f"/get/{seeded.square_id}", is_page=True),
-        Endpoint("/get 125x100", f"/get/{seeded.starry_id}", is_page=True),
+        Endpoint("/get 10x10", f"/{routes.GET}{seeded.small_id}", is_page=True),
+        Endpoint("/get 100x100", f"/{routes.GET}{seeded.square_id}", is_page=True),
+        Endpoint("/get 125x100", f"/{routes.GET}{seeded.starry_id}", is_page=True),
         Endpoint("/random", "/random"),
         Endpoint("/ (home)", "/"),
-        Endpoint("POST 10x10", "/post", body_file=seeded.small_body),
-        Endpoint("POST 125x100", "/post", body_file=seeded.starry_body),
+        Endpoint("POST 10x10", "/" + routes.POST, body_file=seeded.small_body),
+        Endpoint("POST 125x100", "/" + routes.POST, body_file=seeded.starry_body),
     ]
 
 
@@ -480,7 +480,7 @@ def measure(
         # "Cold" means nothing of the grid cached, not a worker's first request ever (loading
         # templates, lexers and the URLconf): every worker serves other grids first.
         for grid_id in seeded.other_ids[:warm_count]:
-            for path in (f"/{grid_id}", f"/get/{grid_id}"):
+            for path in (f"/{grid_id}", f"/{routes.GET}{grid_id}"):
                 requests.get(site.url + path, timeout=30).raise_for_status()
     for endpoint in sorted(table, key=lambda e: e.body_file is None):
         measure_single_requests(site, endpoint, warm_count, cold)

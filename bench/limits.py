@@ -13,8 +13,10 @@ any request body, under the same gunicorn configuration as the site:
 
 import os
 
+from grids import routes
+
 # Where the framework's limits also answer, for the API's endpoints (bench/urls.py).
-API_LIMITS_PREFIX = "api/limits/"
+API_LIMITS_PREFIX = routes.API + "limits/"
 
 
 def server_app(environ, start_response):

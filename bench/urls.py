@@ -75,8 +75,8 @@ def store_posted_grid(request, size):
 urlpatterns = [
     path("const/<int:size>", constant_body),
     path("store/<int:size>", store_posted_grid),
-    # The same under an API path (grids/api/paths.py), for the API's endpoints: their requests
-    # skip the middleware only signed-in people need (grids/browser_middleware.py), so their
+    # The same under an API path (grids/routes.py), for the API's endpoints: their requests
+    # skip the middleware only signed-in people need (ipbsite/http/browser_only.py), so their
     # limits must skip it too.
     path(f"{API_LIMITS_PREFIX}const/<int:size>", constant_body),
     path(f"{API_LIMITS_PREFIX}store/<int:size>", store_posted_grid),

@@ -18,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from grids.inline_styles import allow_inline_style
 from grids.models import Grid, GridState, Report
 from grids.views import grid_page_pieces, thumbnail_uris
+from ipbsite.http.inline_styles import allow_inline_style
 
 
 def grid_id_from_search(term: str) -> str:

@@ -39,12 +39,12 @@ class OneNumberHashids(Hashids):
     """hashids 0.8.4's own ids for one number, with the costly shuffle done once per letter.
 
     Encoding a number picks a "lottery" letter from the number, then shuffles the alphabet by
-    that letter and the salt: a pure-Python loop over the salt's length squared, 9% of a 10x10
-    post's instructions with a 9-character salt (callgrind), and 457 us an id with a 60-character
-    one. The shuffle depends on nothing but the letter, so it is kept for each of the alphabet's
-    letters. The lottery letter itself is found without the library's whole shuffle
-    (first_draw). The library also shuffles separators for a number that has none after it;
-    that is skipped, and the pads of short ids are kept per alphabet (_ensure_length). Ids of
+    that letter and the salt: a pure-Python loop over the salt's length squared, a noticeable
+    share of a small post and worse with a long salt (bench/RESULTS.md, "Figures the comments
+    used to carry"). The shuffle depends on nothing but the letter, so it is kept for each of
+    the alphabet's letters. The lottery letter itself is found without the library's whole
+    shuffle (first_draw). The library also shuffles separators for a number that has none after
+    it; that is skipped, and the pads of short ids are kept per alphabet (_ensure_length). Ids of
     several numbers (which the site never makes) go through the library's own code. It uses
     the library's private helpers, which is safe because requirements/base.txt pins hashids at
     0.8.4, and tests/test_ids.py holds this to the library and to the original site's ids.
@@ -111,11 +111,11 @@ class OneNumberHashids(Hashids):
 def first_draw(salt: str, length: int) -> int:
     """The index of the letter `_head(_reorder(letters, salt))` takes from `length` letters.
 
-    The library's _reorder works out a sort key for every character of the salt, a loop over
-    the salt's length squared (a third of a 10x10 post's id, 6% of the post: callgrind), and
-    only then draws. Its first draw reads only the first key, which only the loop's first pass
-    writes: the salt's first code point, plus the second, minus the third, plus the fourth,
-    and so on. tests/test_ids.py holds the ids to the library's for every kind of number.
+    The library's _reorder works out a sort key for every character of the salt, a loop over the
+    salt's length squared (most of what an id costs), and only then draws. Its first draw reads
+    only the first key, which only the loop's first pass writes: the salt's first code point,
+    plus the second, minus the third, plus the fourth, and so on. tests/test_ids.py holds the
+    ids to the library's for every kind of number.
     """
     codes = [ord(character) for character in salt]
     key = codes[0] + sum(codes[1::2]) - sum(codes[2::2])

@@ -4,7 +4,6 @@ import random
 import threading
 from collections import deque
 
-import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
@@ -12,39 +11,11 @@ from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from grids.collector import collector_paused
+from grids.caching.invalidation import forget_cached_grids
+from grids.fields import JSONTextField
 from grids.ids import new_secret_id, public_id_for
-from grids.render_cache import forget_rendered
 
 logger = logging.getLogger(__name__)
-
-
-class JSONTextField(models.TextField):
-    """JSON data stored as its compact text, read back as Python data.
-
-    For a grid's blocks, not JSONField: PostgreSQL's jsonb parses every number on the way in
-    and rebuilds the text on the way out, which made storing the 125x100 starry night take
-    28 ms of the database's time against 1.6 ms as text, and reading it 7 ms against 0.6
-    (bench/RESULTS.md). Nothing ever queries inside the blocks, so jsonb bought nothing.
-    orjson does the encoding both ways, several times faster than the json module.
-    """
-
-    description = "JSON stored as text"
-
-    def from_db_value(self, value, expression, connection):
-        if value is None:
-            return None
-        with collector_paused():  # grids/collector.py says why
-            return orjson.loads(value)
-
-    def to_python(self, value):
-        return orjson.loads(value) if isinstance(value, str) else value
-
-    def get_prep_value(self, value):
-        return None if value is None else orjson.dumps(value).decode()
-
-    def value_to_string(self, obj):
-        return self.get_prep_value(self.value_from_object(obj))
 
 
 class GridState(models.TextChoices):
@@ -170,10 +141,10 @@ class GridQuerySet(models.QuerySet):
     @staticmethod
     def _forget_and_log(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:
         public_ids = [public_id for _, public_id in grids]
-        forget_rendered(public_ids)
+        forget_cached_grids(public_ids)
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
-        transaction.on_commit(lambda: forget_rendered(public_ids))
+        transaction.on_commit(lambda: forget_cached_grids(public_ids))
         # One line per moderation action. Grids by primary key: a secret grid's public id is
         # its only key and never goes into a log.
         logger.info(
@@ -286,13 +257,12 @@ class Grid(models.Model):
         """INSERT this new grid, every column, with a statement written once per process.
 
         What Model.save(force_insert=True) sends, without the ORM compiling the same INSERT
-        again for every post: that was 6% of a 10x10 post's instructions (callgrind) and 10%
-        of its time in process (py-spy). Each field still prepares its own value, as the ORM
-        does. No pre_save or post_save signal is sent: nothing listens for them on grids.
+        again for every post (bench/RESULTS.md). Each field still prepares its own value, as
+        the ORM does. No pre_save or post_save signal is sent: nothing listens for them on grids.
         """
         # The connection itself, looked up once: django.db.connection is a proxy that looks it
         # up again, through a thread-local, for every attribute the fields read while preparing
-        # their values. That was 0.13 million of a 10x10 post's 2.9 million instructions.
+        # their values.
         database = connections[DEFAULT_DB_ALIAS]
         fields = Grid._meta.concrete_fields
         params = [field.get_db_prep_save(field.pre_save(self, True), database) for field in fields]
@@ -338,8 +308,8 @@ class ReservedGridKeys:
     """Primary keys taken from the grids' identity sequence a block at a time (PostgreSQL).
 
     A public post needs its key before its insert, for its hashid. Asking the sequence for one
-    key per post was a round trip of its own, a tenth of a loaded worker's time on a 10x10 post
-    (py-spy, bench/RESULTS.md). Each process now takes KEYS_PER_FETCH keys in one statement and
+    key per post was a round trip of its own, a large share of a small post's time
+    (bench/RESULTS.md). Each process takes KEYS_PER_FETCH keys in one statement and
     hands them out in order. A key the sequence gave is never given again, to any process, so
     reserved keys cannot collide; keys a process held when it stopped are skipped, as the keys
     of failed inserts already were. Grids' keys therefore follow their posting order only within
@@ -433,10 +403,10 @@ def page_path_before_id(route: str, script_prefix: str, urlconf) -> str:
     """The path of a grid's page up to its id, for Grid.get_absolute_url.
 
     A grid's page is its route's path with the id at the end. reverse() matches the route's
-    pattern again on every call, 6% of a 10x10 post's time (py-spy; every post answers its
-    page's URL) and a call per grid on the home page: so the path before the id is found once
-    for each route, script prefix and URLconf, the things reverse() reads (the prefix is only
-    part of the key: reverse() reads it itself, in the same thread).
+    pattern again on every call, a measurable share of a post (every post answers its page's
+    URL; bench/RESULTS.md) and a call per grid on the home page: so the path before the id is
+    found once for each route, script prefix and URLconf, the things reverse() reads (the
+    prefix is only part of the key: reverse() reads it itself, in the same thread).
     """
     placeholder = "0"
     path = reverse(route, kwargs={"public_id": placeholder}, urlconf=urlconf)

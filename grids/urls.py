@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from grids import views
+from grids import routes, views
 from grids.ids import GridIdConverter
 
 register_converter(GridIdConverter, "grid_id")
@@ -11,9 +11,13 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about", views.AboutView.as_view(), name="about"),
     path("random", views.RandomGridView.as_view(), name="random"),
-    path("secret/<grid_id:public_id>", views.GridPageView.as_view(secret=True), name="secret-page"),
     path(
-        "secret/<grid_id:public_id>/report",
+        routes.SECRET_PAGE + "<grid_id:public_id>",
+        views.GridPageView.as_view(secret=True),
+        name="secret-page",
+    ),
+    path(
+        routes.SECRET_PAGE + "<grid_id:public_id>/report",
         views.ReportGridView.as_view(secret=True),
         name="secret-report",
     ),

@@ -9,15 +9,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from grids.caching.keys import response_part
+from grids.caching.pieces import cached_pieces, cached_renderings
+from grids.caching.responses import CachedResponse, build_and_cache_response
 from grids.forms import ReportForm
 from grids.models import Grid, GridState
-from grids.render_cache import (
-    CachedAnswer,
-    answer_part,
-    build_and_keep_answer,
-    cached_pieces,
-    cached_renderings,
-)
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
@@ -61,16 +57,16 @@ class AboutView(TemplateView):
 
 class GridPageView(View):
     """A grid's page, built from Grid.objects.reachable() and kept whole in the cache, from
-    where CachedAnswerMiddleware serves it while the grid may be seen (grids/render_cache.py):
-    this view runs only when the cache has no answer."""
+    where CachedResponseMiddleware serves it while the grid may be seen
+    (grids/caching/responses.py): this view runs only when the cache has no response."""
 
     template_name = "grids/grid_detail.html"
     secret = False  # grids/urls.py passes secret=True for /secret/<id>
 
     def get(self, request, public_id):
-        answer = build_and_keep_answer(
+        answer = build_and_cache_response(
             public_id,
-            answer_part("page", secret=self.secret),
+            response_part("page", secret=self.secret),
             build=lambda: self.build_answer(request, public_id),
             still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
         )
@@ -81,7 +77,7 @@ class GridPageView(View):
     def reachable(self):
         return Grid.objects.reachable(secret=self.secret)
 
-    def build_answer(self, request, public_id) -> CachedAnswer | None:
+    def build_answer(self, request, public_id) -> CachedResponse | None:
         try:
             # get(), not first(): public_id is unique, and first() would order by the newest.
             grid = self.reachable().with_blocks_json().get(public_id=public_id)
@@ -91,7 +87,9 @@ class GridPageView(View):
         context = {"grid": grid, "rendered": pieces["table"], "code_cells": pieces["code"]}
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
         html = render_to_string(self.template_name, context, request)
-        return CachedAnswer.of(html.encode(), "text/html; charset=utf-8", request.csp_style_hashes)
+        return CachedResponse.of(
+            html.encode(), "text/html; charset=utf-8", request.csp_style_hashes
+        )
 
 
 def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:

@@ -1,7 +1,8 @@
 """Settings for ipbsite: one module, every deployment value from an environment variable.
 
-Self-hosters set variables, not modules. The README's "Configuration" table lists each variable,
-its default and what production wants; keep the two in step. No other module reads os.environ.
+Self-hosters set variables, not modules. docs/operating.md's "Settings" table lists each
+variable, its default and what production wants; keep the two in step. No other module reads
+os.environ.
 """
 
 import os
@@ -12,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from grids import routes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,8 +62,8 @@ def env_secret(name: str, development_default: str) -> str:
         return value
     if not DEBUG:
         raise ImproperlyConfigured(
-            f"{name} is not set. Set it (see README, Configuration), or set DJANGO_DEBUG=true "
-            "for local development."
+            f"{name} is not set. Set it (see docs/operating.md, Settings), or set "
+            "DJANGO_DEBUG=true for local development."
         )
     return development_default
 
@@ -82,13 +85,12 @@ if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
-# HTTPS (README, Security and operations). Off unless asked for: some schools serve plain
+# HTTPS (docs/operating.md, HTTPS). Off unless asked for: some schools serve plain
 # HTTP on their LAN.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-# Never redirect the client's API: `requests` follows a 301/302 on a POST with a GET, so an old
-# notebook posting to http:// would lose its grid (CONTRACT.md, The URLs). Matched against the
-# path without its leading slash. /healthz and /readyz are answered before this middleware runs.
-SECURE_REDIRECT_EXEMPT = [r"^post$", r"^get/", r"^api/grids", r"^api/secret-grids/"]
+# Never the client's API (grids/routes.py says why). /healthz and /readyz are answered before
+# this middleware runs.
+SECURE_REDIRECT_EXEMPT = routes.HTTPS_REDIRECT_EXEMPT
 # HSTS: once the site is HTTPS-only, browsers are told to keep it so for a year (the preload
 # lists' minimum). Sent only over HTTPS, so it never reaches a plain-HTTP LAN.
 SECURE_HSTS_SECONDS = env_int(
@@ -113,7 +115,7 @@ SECURE_REFERRER_POLICY = "strict-origin"
 
 # Content-Security-Policy, by django-csp 4 (Django's own arrives in 6.0). No inline script
 # anywhere; the one inline <style> (a grid's per-grid sizes) is allowed by its hash, added per
-# response (grids/inline_styles.py). Thumbnails are data: PNGs. The Django admin (5.2) needs
+# response (ipbsite/http/inline_styles.py). Thumbnails are data: PNGs. The Django admin (5.2) needs
 # nothing more: its scripts and styles are files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -143,32 +145,33 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "ipbsite.apps.SiteConfig",
     "grids",
 ]
 
 MIDDLEWARE = [
     # First: a load balancer probes by IP address and over plain HTTP, which ALLOWED_HOSTS and
     # the HTTPS redirect would refuse; probes every few seconds are also kept out of the logs.
-    "grids.health.HealthCheckMiddleware",
-    "grids.request_log.RequestLogMiddleware",
+    "ipbsite.http.health.HealthCheckMiddleware",
+    "ipbsite.http.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "grids.inline_styles.InlineStyleCSPMiddleware",
-    # Above CachedAnswerMiddleware, so its answers are refused in frames too.
+    "ipbsite.http.inline_styles.InlineStyleCSPMiddleware",
+    # Above CachedResponseMiddleware, so its answers are refused in frames too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A grid's cached page or JSON is sent from here: nothing below runs for it.
-    "grids.answer_middleware.CachedAnswerMiddleware",
+    "grids.caching.middleware.CachedResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Below GZip, so the ETag is of the plain body; answers revalidations with 304.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Django's own, but not for the API's anonymous requests (grids/browser_middleware.py).
-    "grids.browser_middleware.SessionMiddleware",
+    # Django's own, but not for the API's anonymous requests (ipbsite/http/browser_only.py).
+    "ipbsite.http.browser_only.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "grids.browser_middleware.AuthenticationMiddleware",
-    "grids.browser_middleware.MessageMiddleware",
+    "ipbsite.http.browser_only.AuthenticationMiddleware",
+    "ipbsite.http.browser_only.MessageMiddleware",
     # A database outage answers 503 (JSON or a page) instead of a 500.
-    "grids.unavailable.DatabaseUnavailableMiddleware",
+    "ipbsite.http.database_unavailable.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its refusal page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,13 +202,13 @@ DATABASES = {
         # Off by default, as in Django: checking a kept connection costs a round trip at the
         # start of every request that uses the database (a sixth of a worker's time on posts,
         # bench/RESULTS.md). Without it, after a database restart each worker answers its first
-        # request with a clean 503 (grids/unavailable.py) and then reconnects.
+        # request with a clean 503 (ipbsite/http/database_unavailable.py) and then reconnects.
         conn_health_checks=env_bool("DJANGO_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is down or unreachable, rather than hang the worker
-    # (grids/unavailable.py turns the failure into a 503).
+    # (ipbsite/http/database_unavailable.py turns the failure into a 503).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DJANGO_DB_CONNECT_TIMEOUT", 3
     )
@@ -220,7 +223,7 @@ def memcached_cache(servers: list[str]) -> dict:
     keep serving from the database when memcached is down or slow.
     """
     return {
-        "BACKEND": "ipbsite.cache_backends.PersistentPyMemcacheCache",
+        "BACKEND": "ipbsite.memcached.PersistentPyMemcacheCache",
         "LOCATION": servers,
         "KEY_PREFIX": os.environ.get("IPB_CACHE_KEY_PREFIX", "ipb"),
         "OPTIONS": {
@@ -276,8 +279,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 # The site is written in English only, and no middleware picks another language, so the
 # translation machinery would only translate English into English. Off, every reverse() and
-# {% url %} skips its per-request language lookups: a seventh of a cold grid page's template
-# time (py-spy), and 1.8% of a post's instructions (bench/RESULTS.md).
+# {% url %} skips its per-request language lookups, a measurable share of a cold grid page
+# and of a post (bench/RESULTS.md).
 USE_I18N = False
 USE_TZ = True
 
@@ -308,9 +311,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
-# The API's OpenAPI schema at /api/schema, its Swagger UI at /api/docs (README, API schema and
-# fuzzing). OpenAPI 3.1, because python_version is a tuple ([3, 11, 7, "final", 0]) and only
-# 3.1 can say so (prefixItems). The UI's files come from drf-spectacular-sidecar through our own
+# The API's OpenAPI schema at /api/schema, its Swagger UI at /api/docs (docs/api.md). OpenAPI
+# 3.1, because python_version is a tuple ([3, 11, 7, "final", 0]) and only 3.1 can say so
+# (prefixItems). The UI's files come from drf-spectacular-sidecar through our own
 # static files, never a CDN, and its init script is a file too (SpectacularSwaggerSplitView),
 # so the CSP needs no inline script.
 SPECTACULAR_SETTINGS = {
@@ -340,7 +343,7 @@ IPB_MAX_CODE_CELL_CHARS = env_int("IPB_MAX_CODE_CELL_CHARS", 50_000)
 # Django itself refuses request bodies it reads over this size; ours is checked in the parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = IPB_MAX_BODY_BYTES
 
-# Moderation (README, Moderation). Approval first: new posts wait for a teacher before anyone
+# Moderation (docs/teachers.md). Approval first: new posts wait for a teacher before anyone
 # else sees them. Automatic hiding: after reports from this many different visitors a grid is
 # hidden until a teacher looks; 0 turns it off.
 IPB_REQUIRE_APPROVAL = env_bool("IPB_REQUIRE_APPROVAL", False)
@@ -354,21 +357,22 @@ IPB_THROTTLE_POSTS = env_rate("IPB_THROTTLE_POSTS", "120/minute")
 
 # Seconds a shared cache (a school's proxy, a CDN) may serve a public grid's page or JSON
 # without asking again: at most this long can a hidden grid linger there. Browsers always
-# revalidate (grids/http_caching.py), so for them hiding is immediate.
+# revalidate (grids/caching/cache_control.py), so for them hiding is immediate.
 IPB_SHARED_CACHE_MAX_AGE = env_int("IPB_SHARED_CACHE_MAX_AGE", 60)
 
 # How many of the latest public grids the home page shows.
 IPB_HOME_LATEST_GRIDS = env_int("IPB_HOME_LATEST_GRIDS", 12)
-# Memory each process may keep the bodies of cached answers in (grids/render_cache.py): the
+# Memory each process may keep the bodies of cached answers in (grids/caching/responses.py): the
 # grid pages and JSON a whole school is opening are then not fetched from memcached each time.
 IPB_ANSWER_MEMORY_MB = env_int("IPB_ANSWER_MEMORY_MB", 16)
 
 # One JSON object per line on stdout, with the request id of the request being served, and
-# secret grid ids masked (grids/request_log.py). RequestLogMiddleware writes one line per request.
+# secret grid ids masked (ipbsite/http/request_log.py). RequestLogMiddleware writes one line
+# per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "grids.request_log.JsonLogFormatter"}},
+    "formatters": {"json": {"()": "ipbsite.http.request_log.JsonLogFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

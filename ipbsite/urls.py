@@ -1,12 +1,14 @@
-"""The site's routes. /healthz and /readyz are not here: grids.health.HealthCheckMiddleware
-answers them ahead of the host check and the HTTPS redirect (README, Operability)."""
+"""The site's routes. /healthz and /readyz are not here: ipbsite.http.health.HealthCheckMiddleware
+answers them ahead of the host check and the HTTPS redirect (docs/operating.md, Health checks)."""
 
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-# The API's Swagger UI (README, API schema and fuzzing). The split view serves the UI's init
+from grids import routes
+
+# The API's Swagger UI (docs/api.md). The split view serves the UI's init
 # script as a file, so the CSP needs no inline script; its template's one inline <style> is
 # allowed by its hash (tests/fuzz/test_api_schema.py fails if a new drf-spectacular changes it).
 api_docs = csp_update({"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"]})(
@@ -16,10 +18,10 @@ api_docs = csp_update({"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4Il
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The API's OpenAPI schema: YAML, or JSON with ?format=json.
-    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs", api_docs, name="api-docs"),
+    path(routes.API + "schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path(routes.API + "docs", api_docs, name="api-docs"),
     path("", include("grids.api.urls")),
     path("", include("grids.urls")),
 ]
 
-handler404 = "grids.api.views.page_not_found"
+handler404 = "ipbsite.http.not_found.page_not_found"

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -7,8 +5,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from grids.samples import STARRY_NIGHT, read_starry_night
+from tests.factories import load_starry_night
 from tests.factories import make_grid as _make_grid
+from tests.needs import embedded_pass
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,6 +42,19 @@ def _memcached_really_answers(django_db_blocker):
         pytest.fail(f"memcached at {settings.MEMCACHED_SERVERS} does not answer", pytrace=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _embedded_pass_is_embedded():
+    """A pass declared embedded (IPB_TEST_PASS=embedded, tests/needs.py) skips the tests of
+    PostgreSQL and memcached, so it must really run on SQLite and the local-memory cache."""
+    if embedded_pass() and (
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+        or settings.MEMCACHED_SERVERS
+    ):
+        pytest.fail(
+            "IPB_TEST_PASS=embedded, but DATABASE_URL or MEMCACHED_SERVERS is set", pytrace=False
+        )
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
@@ -55,23 +67,6 @@ def make_grid(db):
     return _make_grid
 
 
-def load_starry_night() -> dict:
-    """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
-    return read_starry_night(STARRY_NIGHT)
-
-
 @pytest.fixture(scope="session")
 def starry_night() -> dict:
     return load_starry_night()
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def missing_service(reason: str):
-    """A real service or browser the test needs is not there: skipped on a developer's
-    machine, a failure in CI (CI=true), where everything must be installed and running."""
-    if running_in_ci():
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)

@@ -3,6 +3,7 @@
 import copy
 
 from grids.models import Grid
+from grids.samples import STARRY_NIGHT, read_starry_night
 
 
 def solid_blocks(width: int, height: int, rgb=(0, 128, 255), size: int = 20) -> list:
@@ -50,3 +51,8 @@ def post_payload(**overrides) -> dict:
     payload.update(copy.deepcopy(overrides))
     payload["grid_data"].update(copy.deepcopy(grid_data))
     return payload
+
+
+def load_starry_night() -> dict:
+    """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
+    return read_starry_night(STARRY_NIGHT)

@@ -1,7 +1,8 @@
 """Which renderer answers: always JSON, the one thing the API speaks.
 
 DRF's default negotiation parses the Accept header and matches it against every renderer on
-each request, 3% of a 10x10 post's time (py-spy), to pick the only renderer there is; and
+each request (a measurable share of a small post: bench/RESULTS.md), to pick the only
+renderer there is; and
 for an Accept it cannot match it answers 406, which the client, whatever it asked, cannot
 use. This is the "ignore the client" negotiation of DRF's own documentation (content
 negotiation, "Custom content negotiation").

@@ -14,10 +14,10 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser
 
-from grids.collector import collector_paused
+from ipbsite.collector import collector_paused
 
-# Bodies up to this size are parsed by orjson: a 10x10 post's body in a sixth of the json
-# module's instructions, 8% of the whole post's (callgrind). Larger ones go to the json module,
+# Bodies up to this size are parsed by orjson, several times faster than the json module for a
+# small post (bench/RESULTS.md). Larger ones go to the json module,
 # which holds less memory: orjson builds a document of its own before the Python objects, and a
 # post at the body limit (8 MiB) peaked at 15 copies of its body against 6
 # (tests/api/test_post_memory.py); under this size 15 copies are at most 4 MiB. Every body
@@ -53,13 +53,13 @@ class ClientJSONParser(BaseParser):
         refuse_more_lists_or_strings_than_a_grid_has(body)
         if len(body) <= FAST_PARSE_MAX_BYTES:
             try:
-                with collector_paused():  # a list per block: grids/collector.py says why
+                with collector_paused():  # a list per block: ipbsite/collector.py says why
                     return orjson.loads(body)
             except orjson.JSONDecodeError:
                 pass  # the json module, below, says what is wrong as it always has
         try:
             text = body.decode("utf-8")
-            with collector_paused():  # a list per block: grids/collector.py says why
+            with collector_paused():  # a list per block: ipbsite/collector.py says why
                 return json.loads(text, parse_constant=_reject_constant)
         except UnicodeDecodeError:
             raise ParseError("The request body is not UTF-8 text.") from None
@@ -103,8 +103,8 @@ def release_parsed_body(request) -> None:
     a list per block (12,500 for the starry night), still alive while the middleware, the
     request log and Django's end-of-request signal make the small objects that outlive the
     request. Those land among the lists in Python's small-object arenas, and each such arena
-    then stays with the process: 100 starry-night posts in one worker took it from 36 to 59
-    one-MiB arenas, 21 MB of RSS, where letting go here kept it at 38 (bench/RESULTS.md). Only
+    then stays with the process, and a worker's memory grows with every big post; letting go
+    here keeps it flat (bench/RESULTS.md). Only
     for a view that has read all it needs: request.data is empty afterwards. DRF has no public
     way to drop it, so this sets what its Request.data reads.
     """

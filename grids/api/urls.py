@@ -6,6 +6,7 @@ under names a new client or a script would pick.
 
 from django.urls import path
 
+from grids import routes
 from grids.api.views import GridViewSet
 
 app_name = "api"
@@ -15,10 +16,10 @@ get_public_grid = GridViewSet.as_view({"get": "retrieve"})
 get_secret_grid = GridViewSet.as_view({"get": "retrieve"}, secret=True)
 
 urlpatterns = [
-    path("post", post_grid, name="post"),
-    path("get/secret/<str:public_id>", get_secret_grid, name="get-secret"),
-    path("get/<str:public_id>", get_public_grid, name="get"),
-    path("api/grids", post_grid, name="grid-create"),
-    path("api/grids/<str:public_id>", get_public_grid, name="grid-detail"),
-    path("api/secret-grids/<str:public_id>", get_secret_grid, name="secret-grid-detail"),
+    path(routes.POST, post_grid, name="post"),
+    path(routes.GET_SECRET + "<str:public_id>", get_secret_grid, name="get-secret"),
+    path(routes.GET + "<str:public_id>", get_public_grid, name="get"),
+    path(routes.API_GRIDS, post_grid, name="grid-create"),
+    path(routes.API_GRIDS + "/<str:public_id>", get_public_grid, name="grid-detail"),
+    path(routes.API_SECRET_GRIDS + "<str:public_id>", get_secret_grid, name="secret-grid-detail"),
 ]

@@ -1,9 +1,9 @@
-"""Blocks as JSON text instead of jsonb (grids.models.JSONTextField says why), compressed with
+"""Blocks as JSON text instead of jsonb (grids.fields.JSONTextField says why), compressed with
 lz4 on a PostgreSQL that has it: about as fast to store as no compression, half the size."""
 
 from django.db import migrations
 
-import grids.models
+import grids.fields
 
 
 def compress_blocks_with_lz4(apps, schema_editor):
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="grid",
             name="blocks",
-            field=grids.models.JSONTextField(),
+            field=grids.fields.JSONTextField(),
         ),
         migrations.RunPython(compress_blocks_with_lz4, migrations.RunPython.noop),
     ]

@@ -132,7 +132,7 @@ def _block_sizes(sizes: list) -> dict[int, int]:
     """Checked size -> number of blocks of that size, from every block's posted size.
 
     A grid nearly always has one size (the client sets it for the whole grid): counting one
-    value in a list is a C loop, where a Counter of 12,500 sizes took 0.8 ms.
+    value in a list is a C loop, far faster than a Counter of every block's size.
     """
     first = sizes[0]
     counts: Counter[int] = Counter()
@@ -167,8 +167,8 @@ def _one_size_rows(packed: bytes, width: int, size: int) -> str:
     """The rows of a grid whose blocks all have one size, from its numbers packed in bytes.
 
     The grids the client posts: it gives every block the grid's size. Written by C loops
-    rather than one f-string per block, which took 2.4 ms of the starry night's 3.8 in
-    render_grid(); now 0.9 of 1.8. bytes.hex() writes every block as "rrggbbss " (its four
+    rather than one f-string per block, which took most of render_grid()'s time for a big
+    grid (bench/RESULTS.md). bytes.hex() writes every block as "rrggbbss " (its four
     numbers, a space after each block); the size and the space, which end each block and only
     there, become the next cell's start; and each row is a slice of width cells of equal
     length.
@@ -190,8 +190,7 @@ def _rows_block_by_block(numbers: list, width: int, sizes: dict[int, int], commo
     cell_start = {size: f"<td class=s{size} bgcolor=#" for size in sizes}
     cell_start[common_size] = _ONE_SIZE_CELL
     # One list of every row's and cell's text, joined once, each cell one f-string: a third
-    # faster than joining each row and concatenating its pieces (3.2 ms to 2.0 for the
-    # starry night).
+    # faster than joining each row and concatenating its pieces.
     parts = []
     numbers_left = iter(numbers)
     blocks = zip(numbers_left, numbers_left, numbers_left, numbers_left, strict=True)

@@ -3,11 +3,10 @@ import logging
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from grids.models import Grid, GridState, Report
-from tests.conftest import missing_service
-from tests.test_scaling import plans_of
+from tests.needs import needs_postgres
+from tests.query_plans import plans_of
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +141,7 @@ def test_search_finds_a_secret_grid_by_its_secret_url(teacher_client, make_grid)
 def test_search_is_one_look_up_in_the_id_index(teacher_client, make_grid, changelist):
     # Ids are case-sensitive, so the search is exact: UPPER(public_id) = UPPER(...) could use
     # no index, and at a million grids a teacher's search read the whole table.
-    if connection.vendor != "postgresql":
-        missing_service("needs DATABASE_URL (PostgreSQL): this pins PostgreSQL's query plan")
+    needs_postgres("this pins PostgreSQL's query plan")
     wanted = make_grid()
 
     plans = plans_of(teacher_client, changelist, {"q": f"http://testserver/{wanted.public_id}"})

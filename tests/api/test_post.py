@@ -7,15 +7,9 @@ from grids.api.parsers import FAST_PARSE_MAX_BYTES
 from grids.api.serializers import GridPostSerializer
 from grids.models import Grid
 from tests.factories import checker_blocks, post_payload
+from tests.posting import post_json
 
 pytestmark = pytest.mark.django_db
-
-
-def post_json(client, body, content_type="", path="/post"):
-    """POST like the ipythonblocks client: a JSON text body, by default with no content type."""
-    if not isinstance(body, (str, bytes)):
-        body = json.dumps(body)
-    return client.generic("POST", path, body, content_type=content_type)
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import missing_service
+from tests.needs import missing_service
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
 # calls from a thread with a running loop unless told otherwise (STYLE.md, Tests).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-# Debian's package: the README's one browser. Never `playwright install` a downloaded one.
+# Debian's package, the one browser docs/development.md names. Never `playwright install` one.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 

@@ -1,5 +1,5 @@
 """Shared by the fuzz tests: where Hypothesis keeps its files, the post throttle lifted, and a
-tally of the requests sent, printed at the end of the run (README, API schema and fuzzing)."""
+tally of the requests sent, printed at the end of the run (docs/api.md)."""
 
 import tempfile
 from collections import Counter

@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
-from tests.conftest import load_starry_night
-from tests.factories import post_payload
+from tests.factories import load_starry_night, post_payload
 
 API_OPERATIONS = {
     ("/post", "post"),
@@ -62,7 +61,7 @@ def test_schema_documents_every_answer_a_post_or_fetch_can_give(client):
 
     for path, method in API_OPERATIONS:
         operation = schema["paths"][path][method]
-        # 503: grids/unavailable.py, while the database cannot be reached.
+        # 503: ipbsite/http/database_unavailable.py, while the database cannot be reached.
         expected = (
             {"200", "400", "413", "429", "503"} if method == "post" else {"200", "404", "503"}
         )

@@ -1,6 +1,6 @@
 """Schemathesis over every operation of the API's OpenAPI schema (/api/schema), in process
 through the WSGI app: valid and invalid requests alike get no 5xx, only documented status codes
-and bodies, and a rejected post stores nothing (README, API schema and fuzzing)."""
+and bodies, and a rejected post stores nothing (docs/api.md)."""
 
 import warnings
 
@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     from ipbsite.wsgi import application
 
 # Examples per operation in the fuzzing phase; the examples and coverage phases add their own
-# cases (schema boundaries and each constraint broken in turn). Measured: see README.
+# cases (schema boundaries and each constraint broken in turn). Measured: see docs/api.md, Fuzzing.
 FUZZ_EXAMPLES_PER_OPERATION = 250
 
 CONFIG = SchemathesisConfig.from_dict(

@@ -1,113 +1,27 @@
-"""The site as gunicorn runs it in production, as separate processes, for tests that need more
-than one process: shared cache and database, restarts, load.
+"""Fixtures for tests that need more than one process: the site as gunicorn runs it in
+production (tests/processes/gunicorn.py), sharing a cache and a database, and private servers
+a test may stop (tests/processes/services.py).
 
-They need the test database to be one other processes can open: PostgreSQL (DATABASE_URL),
-as CI runs. On the embedded SQLite the test database lives in this process's memory, so the
-tests skip locally and fail under CI=true.
+Other processes must be able to open the test database: PostgreSQL (DATABASE_URL), as CI runs.
+On the embedded SQLite the test database lives in this process's memory (tests/needs.py).
 """
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-import requests
 from django.conf import settings
-from django.db import connection
 
-from tests.conftest import missing_service
-from tests.factories import post_payload
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class SiteProcess:
-    url: str
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def site_environment() -> dict:
-    """This test process's settings, as environment variables for another process."""
-    database = settings.DATABASES["default"]
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "MEMCACHED_SERVERS": ",".join(settings.MEMCACHED_SERVERS),
-        "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),
-        "DJANGO_DEBUG": "false",
-        # Drills and load tests post far faster than any classroom, all from one address;
-        # the post limit has tests of its own (tests/api/test_throttles.py).
-        "IPB_THROTTLE_POSTS": "1000000/minute",
-    }
-
-
-def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) -> SiteProcess:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ipbsite.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
-            *extra_args,
-        ],
-        cwd=settings.BASE_DIR,
-        env=env or site_environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    site = SiteProcess(url=f"http://127.0.0.1:{port}", process=process)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            requests.get(f"{site.url}/about", timeout=5)
-            return site
-        except requests.RequestException:
-            time.sleep(0.2)
-    site.stop()
-    raise RuntimeError("gunicorn did not answer within 30 s")
+from tests.needs import missing_service, needs_memcached, needs_postgres
+from tests.processes.gunicorn import SiteProcess, site_environment, start_gunicorn
 
 
 @pytest.fixture
 def shared_database(transactional_db):
-    if connection.vendor != "postgresql" or not settings.MEMCACHED_SERVERS:
-        missing_service(
-            "needs DATABASE_URL (PostgreSQL) and MEMCACHED_SERVERS: other processes share them"
-        )
+    needs_postgres("other processes share the database")
+    needs_memcached("other processes share the cache")
 
 
 @pytest.fixture
@@ -116,18 +30,6 @@ def two_app_processes(shared_database) -> Iterator[tuple[SiteProcess, SiteProces
     yield first, second
     first.stop()
     second.stop()
-
-
-def unique_grid_payload(number: int) -> dict:
-    """A small grid whose blocks say which post it was, so a mix-up cannot go unnoticed."""
-    blocks = [
-        [
-            [number % 256, (number // 256) % 256, (row * 4 + col) * 16, 1 + number % 7]
-            for col in range(4)
-        ]
-        for row in range(3)
-    ]
-    return post_payload(grid_data={"width": 4, "height": 3, "blocks": blocks})
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from grids.models import Grid
-from tests.processes.conftest import site_environment, start_gunicorn, unique_grid_payload
+from tests.processes.gunicorn import site_environment, start_gunicorn, unique_grid_payload
 
 REQUEST_TIMEOUT = 10  # a request taking longer than this counts as a hang
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from grids.models import Grid
-from tests.processes.conftest import start_gunicorn, unique_grid_payload
+from tests.processes.gunicorn import start_gunicorn, unique_grid_payload
 
 POSTS = 2000
 CLIENTS = 16

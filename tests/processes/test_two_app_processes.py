@@ -33,7 +33,7 @@ def test_hiding_is_seen_at_once_by_every_process(two_app_processes, verb):
     first, second = two_app_processes
     grid_id = post(first, post_payload()).rsplit("/", 1)[-1]
     # Both render and cache the page and the JSON, then send them again in front of Django
-    # (grids/answer_replay.py).
+    # (grids/caching/replay.py).
     for site in (first, second):
         for _ in range(2):
             assert requests.get(f"{site.url}/{grid_id}", timeout=10).status_code == 200

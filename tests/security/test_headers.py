@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth import get_user_model
 
-from grids.inline_styles import allow_inline_style
+from ipbsite.http.inline_styles import allow_inline_style
 from tests.factories import post_payload
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,20 @@ def test_grid_page_style_is_allowed_by_its_hash_and_nothing_else_inline(client, 
         (css,) = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
         assert css  # the grid's sizes
         assert csp_directives(response)["style-src"] == ["'self'", sha256_source(css)]
+
+
+def test_grid_page_style_is_allowed_by_its_hash_through_django_csps_own_path(
+    client, make_grid, settings
+):
+    # With DEBUG on (or a nonce, a per-view or report-only policy) the header is django-csp's
+    # own, through PolicyParts and get_policy_parts(): private parts of django-csp we extend.
+    settings.DEBUG = True
+    grid = make_grid()
+
+    response = client.get(f"/{grid.public_id}")
+
+    (css,) = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+    assert csp_directives(response)["style-src"] == ["'self'", sha256_source(css)]
 
 
 def test_grid_page_is_the_same_bytes_and_policy_on_every_request(client, make_grid):
@@ -157,7 +171,7 @@ def test_admin_pages_need_no_inline_code(superuser_client, make_grid, path):
 def test_the_once_built_policy_is_what_django_csp_builds():
     from csp.utils import build_policy
 
-    from grids.inline_styles import policy_allowing
+    from ipbsite.http.inline_styles import policy_allowing
 
     hashes = ("'sha256-abc='", "'sha256-def='")
 

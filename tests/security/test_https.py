@@ -17,7 +17,7 @@ from tests.factories import post_payload
 
 REPO = Path(__file__).resolve().parents[2]
 
-# What the README's Configuration table asks of an HTTPS production site.
+# What docs/operating.md's Settings table asks of an HTTPS production site.
 HTTPS_PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "HASHIDS_SALT": secrets.token_urlsafe(16),

@@ -1,5 +1,5 @@
 """A warm grid page or /get answer is sent again in front of Django, with the status and headers
-Django sent for the same kind of request (grids/answer_replay.py)."""
+Django sent for the same kind of request (grids/caching/replay.py)."""
 
 import io
 import logging
@@ -11,9 +11,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 
-from grids.answer_replay import AnswerReplays, ReplayCachedAnswers, answer_replays
+from grids.caching.keys import rendered_key
+from grids.caching.replay import ReplayCachedResponses, ResponseReplays, response_replays
+from grids.caching.responses import CachedResponse, store_response
 from grids.models import Grid
-from grids.render_cache import CachedAnswer, rendered_key, store_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def django_app():
 
 @pytest.fixture
 def site(django_app):
-    return ReplayCachedAnswers(django_app, replays=AnswerReplays())
+    return ReplayCachedResponses(django_app, replays=ResponseReplays())
 
 
 def wsgi_request(application, path, method="GET", **headers):
@@ -130,7 +131,7 @@ def test_an_answer_stored_anew_with_other_bytes_is_sent_by_django_not_replayed(
     for _ in range(2):
         wsgi_request(site, path)
     # Another process stored this grid's answer again, with other bytes (a new release).
-    store_answer(rendered_key(grid.public_id, "page"), CachedAnswer.of(b"other", "text/html"))
+    store_response(rendered_key(grid.public_id, "page"), CachedResponse.of(b"other", "text/html"))
     requests_before = django_app.requests
 
     status, headers, body = wsgi_request(site, path)
@@ -167,7 +168,7 @@ def test_the_https_redirect_and_hsts_hold_for_replayed_answers(make_grid):
     grid = make_grid()
     path = f"/{grid.public_id}"
     with override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=3600):
-        site = ReplayCachedAnswers(WSGIHandler(), replays=AnswerReplays())
+        site = ReplayCachedResponses(WSGIHandler(), replays=ResponseReplays())
         for _ in range(3):
             secure = wsgi_request(site, path, **{"wsgi.url_scheme": "https", "SERVER_PORT": "443"})
         assert secure[0] == "200 OK"
@@ -209,10 +210,10 @@ def test_a_replayed_answer_writes_its_request_log_line_under_its_own_id(site, ma
         wsgi_request(site, f"/secret/{grid.public_id}")
     caplog.clear()
 
-    with caplog.at_level(logging.INFO, logger="grids.request_log"):
+    with caplog.at_level(logging.INFO, logger="ipbsite.http.request_log"):
         _, headers, _ = wsgi_request(site, f"/secret/{grid.public_id}", HTTP_X_REQUEST_ID="abc-1")
 
-    (line,) = [r for r in caplog.records if r.name == "grids.request_log"]
+    (line,) = [r for r in caplog.records if r.name == "ipbsite.http.request_log"]
     assert (line.method, line.path, line.route, line.status) == (
         "GET",
         "/secret/<secret>",
@@ -233,7 +234,7 @@ def test_an_answer_that_sets_a_cookie_is_never_replayed(make_grid):
 
         return django_app(environ, add_cookie)
 
-    site = ReplayCachedAnswers(with_a_cookie, replays=AnswerReplays())
+    site = ReplayCachedResponses(with_a_cookie, replays=ResponseReplays())
     for _ in range(3):
         wsgi_request(site, f"/{grid.public_id}")
 
@@ -241,8 +242,8 @@ def test_an_answer_that_sets_a_cookie_is_never_replayed(make_grid):
 
 
 def test_the_newest_replays_are_kept_within_their_bound(site, make_grid):
-    replays = AnswerReplays(max_entries=2)
-    site = ReplayCachedAnswers(WSGIHandler(), replays=replays)
+    replays = ResponseReplays(max_entries=2)
+    site = ReplayCachedResponses(WSGIHandler(), replays=replays)
     grids = [make_grid() for _ in range(3)]
     for grid in grids:
         wsgi_request(site, f"/{grid.public_id}")
@@ -252,29 +253,29 @@ def test_the_newest_replays_are_kept_within_their_bound(site, make_grid):
 
 
 def test_changing_a_setting_forgets_every_replay(make_grid):
-    site = ReplayCachedAnswers(WSGIHandler())  # the process's own replays
+    site = ReplayCachedResponses(WSGIHandler())  # the process's own replays
     grid = make_grid()
     wsgi_request(site, f"/{grid.public_id}")
-    assert answer_replays.entries
+    assert response_replays.entries
 
     with override_settings(X_FRAME_OPTIONS="SAMEORIGIN"):
-        assert not answer_replays.entries
+        assert not response_replays.entries
         _, headers, _ = wsgi_request(site, f"/{grid.public_id}")
         assert dict(headers)["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_the_middleware_replayed_answers_stand_for_is_the_reviewed_list():
     # A replay repeats what these layers answered, for requests alike in the inputs
-    # grids/answer_replay.py lists (REQUEST_KIND_KEYS). A middleware added above
-    # CachedAnswerMiddleware may read other inputs: review that list, then this one.
+    # grids/caching/replay.py lists (REQUEST_KIND_KEYS). A middleware added above
+    # CachedResponseMiddleware may read other inputs: review that list, then this one.
     above = settings.MIDDLEWARE[
-        : settings.MIDDLEWARE.index("grids.answer_middleware.CachedAnswerMiddleware")
+        : settings.MIDDLEWARE.index("grids.caching.middleware.CachedResponseMiddleware")
     ]
     assert above == [
-        "grids.health.HealthCheckMiddleware",
-        "grids.request_log.RequestLogMiddleware",
+        "ipbsite.http.health.HealthCheckMiddleware",
+        "ipbsite.http.request_log.RequestLogMiddleware",
         "django.middleware.security.SecurityMiddleware",
-        "grids.inline_styles.InlineStyleCSPMiddleware",
+        "ipbsite.http.inline_styles.InlineStyleCSPMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ]
 
@@ -282,5 +283,5 @@ def test_the_middleware_replayed_answers_stand_for_is_the_reviewed_list():
 def test_the_production_entry_point_replays_in_front_of_django():
     import ipbsite.wsgi
 
-    assert isinstance(ipbsite.wsgi.application, ReplayCachedAnswers)
+    assert isinstance(ipbsite.wsgi.application, ReplayCachedResponses)
     assert ipbsite.wsgi.application.django_application is ipbsite.wsgi.django_application

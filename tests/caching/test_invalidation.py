@@ -5,23 +5,21 @@ stands for another gunicorn process: what it reads is what that process would se
 """
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
 
-from grids import render_cache
 from grids.api.views import GridViewSet
+from grids.caching import invalidation
+from grids.caching.keys import RENDERED_PARTS, moderated_lately_key, rendered_key
 from grids.models import Grid
-from grids.render_cache import RENDERED_PARTS, moderated_lately_key, rendered_key
 from grids.views import GridPageView
-from tests.conftest import missing_service
+from tests.needs import needs_memcached
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def other_process_cache():
-    if not settings.MEMCACHED_SERVERS:
-        missing_service("needs MEMCACHED_SERVERS: a shared cache is what this pins")
+    needs_memcached("a shared cache is what this pins")
     other = caches.create_connection("default")
     yield other
     other.close()
@@ -137,10 +135,10 @@ def test_a_grid_moderated_lately_and_visible_again_is_cached_after_a_second_look
 
 
 def test_moderation_marks_a_grid_before_it_deletes_its_cached_answers(make_grid, monkeypatch):
-    # build_and_keep_answer() relies on it: a request that stores an answer after the deletes
+    # build_and_cache_response() relies on it: a request that stores an answer after the deletes
     # began must find the mark, and so ask the database again.
     grid = make_grid()
-    shared_cache = render_cache.cache
+    shared_cache = invalidation.cache
     marks_seen_by_deletes = []
 
     class CacheWatchingDeletes:
@@ -151,7 +149,7 @@ def test_moderation_marks_a_grid_before_it_deletes_its_cached_answers(make_grid,
             marks_seen_by_deletes.append(shared_cache.get(moderated_lately_key(grid.public_id)))
             return shared_cache.delete_many(keys)
 
-    monkeypatch.setattr(render_cache, "cache", CacheWatchingDeletes())
+    monkeypatch.setattr(invalidation, "cache", CacheWatchingDeletes())
 
     Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
 

@@ -15,17 +15,17 @@ from django.utils import timezone
 
 from grids.ids import public_id_for
 from grids.models import Grid, GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
-from tests.api.test_post import post_json
-from tests.conftest import missing_service
 from tests.factories import post_payload
+from tests.needs import needs_postgres
+from tests.posting import post_json
+from tests.query_plans import plans_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def postgres():
-    if connection.vendor != "postgresql":
-        missing_service("needs DATABASE_URL (PostgreSQL): these pin PostgreSQL's query plans")
+    needs_postgres("these pin PostgreSQL's query plans")
 
 
 @pytest.fixture
@@ -34,21 +34,6 @@ def grids(make_grid):
     make_grid(secret=True)
     make_grid(state=GridState.HIDDEN)
     return made
-
-
-def plans_of(client, path: str, data=None) -> list[tuple[str, str]]:
-    """Each query a GET of path makes, with its plan where no sequential scan is wanted."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, data)
-    assert response.status_code < 400, response
-    plans = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        for query in queries.captured_queries:
-            cursor.execute(f"EXPLAIN {query['sql']}")
-            plans.append((query["sql"], "\n".join(row[0] for row in cursor.fetchall())))
-        cursor.execute("RESET enable_seqscan")
-    return plans
 
 
 @pytest.mark.parametrize(
@@ -157,7 +142,7 @@ def test_reserved_keys_are_handed_out_once_each_and_in_order(postgres):
 
 def test_blocks_are_stored_as_compressed_text_not_jsonb(postgres):
     # jsonb made storing the starry night take 28 ms of the database's time, text 1.6 ms
-    # (grids.models.JSONTextField).
+    # (grids.fields.JSONTextField).
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT format_type(atttypid, atttypmod), attcompression FROM pg_attribute "

@@ -1,4 +1,4 @@
-"""A grid's blocks are decoded with the garbage collector paused (grids/collector.py)."""
+"""A grid's blocks are decoded with the garbage collector paused (ipbsite/collector.py)."""
 
 import gc
 import io
@@ -8,8 +8,8 @@ import orjson
 import pytest
 
 from grids.api.parsers import ClientJSONParser
-from grids.collector import collector_paused
-from grids.models import JSONTextField
+from grids.fields import JSONTextField
+from ipbsite.collector import collector_paused
 
 
 @pytest.fixture

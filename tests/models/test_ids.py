@@ -8,7 +8,7 @@ from hashids import Hashids
 from grids.ids import OneNumberHashids, is_well_formed_id, new_secret_id, public_id_for
 
 # The original site's ids, carried by the repository (tests/data).
-VECTORS = Path(__file__).resolve().parent / "data" / "legacy_hashids_vectors.json"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "legacy_hashids_vectors.json"
 LEGACY = json.loads(VECTORS.read_text())["vectors"]
 
 

@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from grids.api.paths import is_api_path
+from grids.routes import is_api_path
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -47,12 +46,10 @@ def policy_allowing(style_hashes: tuple[str, ...]) -> str:
     return build_policy(update=update)
 
 
-def _forget_policies(setting, **kwargs):
+def forget_policies(setting, **kwargs):
+    """Connected to setting_changed (SiteConfig.ready()): tests change the policy."""
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         policy_allowing.cache_clear()
-
-
-setting_changed.connect(_forget_policies, dispatch_uid="grids.inline_styles.forget_policies")
 
 
 class InlineStyleCSPMiddleware(CSPMiddleware):

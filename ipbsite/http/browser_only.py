@@ -2,9 +2,9 @@
 
 Sessions, the signed-in user and messages serve the admin and the report form. The API is
 anonymous (settings.REST_FRAMEWORK: no authentication), yet every post and fetch went through
-all three: 0.15 million of a 10x10 post's 2.83 million instructions (callgrind) and 5% of its
-CPU time in process (bench/RESULTS.md), for work nothing in the API reads. settings.MIDDLEWARE
-lists the forms below, which let a request to an API path (grids/api/paths.py) through
+all three, a measurable share of a small post (bench/RESULTS.md), for work nothing in the API
+reads. settings.MIDDLEWARE
+lists the forms below, which let a request to an API path (grids/routes.py) through
 untouched and are Django's own for every other request.
 
 Two more serve only browsers but stay as shipped: each costs a request next to nothing, and a
@@ -16,7 +16,7 @@ from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 
-from grids.api.paths import is_api_path
+from grids.routes import is_api_path
 
 
 def skipped_by_the_api(middleware_class: type) -> type:

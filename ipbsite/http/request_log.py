@@ -12,20 +12,24 @@ import random
 import re
 import time
 
-from django.core.signals import request_finished
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
 
+from grids import routes
+
 logger = logging.getLogger(__name__)
 
-# Every line costs the request that writes it, and each request writes one. No line we write
-# shows the thread, the process or the caller's file and line, so the logging module is told not
-# to look them up for each record (the logging HOWTO, "Optimization"): a line took 52 µs, 30
-# with these off and orjson writing it.
-logging.logThreads = False
-logging.logProcesses = False
-logging.logMultiprocessing = False
-logging._srcfile = None
+
+def skip_what_no_line_shows() -> None:
+    """Every line costs the request that writes it, and each request writes one. No line we
+    write shows the thread, the process or the caller's file and line, so the logging module is
+    told not to look them up for each record (the logging HOWTO, "Optimization"; the saving is
+    in bench/RESULTS.md). Process-wide, so SiteConfig.ready() calls it, once."""
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None
+
 
 # The request being served in this thread; logging reads it for every line.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -34,7 +38,9 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 # Covers /secret/<id>, /get/secret/<id>, /secret/<id>/report and /api/secret-grids/<id>, in
 # paths and in full URLs, whatever the id looks like (a wrong id may be a real one mistyped).
-_SECRET_ID = re.compile(r"(/secret/|/secret-grids/)[^/\s?#\"'\\]+")
+_SECRET_ID = re.compile(
+    "(" + "|".join(map(re.escape, routes.SECRET_ID_FOLLOWS)) + r")[^/\s?#\"'\\]+"
+)
 # An incoming X-Request-ID is kept only if it is a short token: anything else (long, or with
 # spaces, quotes or newlines) could forge or bloat log lines, so we make our own instead.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
@@ -49,7 +55,7 @@ def request_id_for(meta) -> str:
 
     A new id is 128 random bits in hex, like uuid4().hex, but from the random module rather
     than os.urandom: an id only has to differ from the others, not be unguessable, and the
-    system call was 3% of a warm /get's time in a loaded worker (py-spy). Python reseeds the
+    system call was a measurable share of a warm /get (bench/RESULTS.md). Python reseeds the
     random module in each forked gunicorn worker, so workers do not repeat each other's ids.
     """
     incoming = meta.get("HTTP_X_REQUEST_ID", "")
@@ -82,10 +88,9 @@ class JsonLogFormatter(OrjsonFormatter):
 
 
 def forget_request_id(**kwargs) -> None:
+    """Connected to request_finished (SiteConfig.ready()): a thread's next line belongs to no
+    request until the next one starts."""
     current_request_id.set(None)
-
-
-request_finished.connect(forget_request_id, dispatch_uid="grids.request_log.forget_request_id")
 
 
 class RequestLogMiddleware:
@@ -108,7 +113,7 @@ class RequestLogMiddleware:
 
     def log(self, request, response, started: float) -> None:
         match = getattr(request, "resolver_match", None)
-        # CachedAnswerMiddleware answers before any URL is resolved, and names its route.
+        # CachedResponseMiddleware answers before any URL is resolved, and names its route.
         route = match.view_name if match else getattr(request, "route_name", None)
         log_request(request.method, request.path, route, response.status_code, started)
 

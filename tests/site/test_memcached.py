@@ -1,9 +1,9 @@
-"""The memcached backend (ipbsite/cache_backends.py): keys go to the same servers as
+"""The memcached backend (ipbsite/memcached.py): keys go to the same servers as
 pymemcache's own rendezvous hashing sends them, without hashing when there is one server."""
 
 from pymemcache.client.rendezvous import RendezvousHash
 
-from ipbsite.cache_backends import OneServerShortcutHash, PersistentPyMemcacheCache
+from ipbsite.memcached import OneServerShortcutHash, PersistentPyMemcacheCache
 
 KEYS = [f":1:grid:abc{n}:page:v1" for n in range(500)]
 

@@ -1,4 +1,4 @@
-"""/healthz and /readyz, for a load balancer or an orchestrator (README, Operability).
+"""/healthz and /readyz, for a load balancer or an orchestrator (docs/operating.md, Health checks).
 
 /healthz says the process answers and touches nothing else, so a database outage never gets
 every worker restarted. /readyz says whether this worker can serve: the database must answer.

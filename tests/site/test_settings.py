@@ -1,4 +1,4 @@
-"""Settings come from the environment (README, Configuration); these read them in a fresh
+"""Settings come from the environment (docs/operating.md, Settings); these read them in a fresh
 process each, the way gunicorn starts the site."""
 
 import json
@@ -11,7 +11,7 @@ import pytest
 
 from tests.factories import post_payload
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHOW_SETTINGS = """
 import json, django
 from django.conf import settings
@@ -75,7 +75,7 @@ def test_memcached_servers_build_a_pymemcache_cache_with_lowercase_options():
     shown = settings_of(MEMCACHED_SERVERS="10.0.0.5:11211, 10.0.0.6:11211", **SECRETS)
 
     cache = shown["cache"]
-    assert cache["BACKEND"] == "ipbsite.cache_backends.PersistentPyMemcacheCache"
+    assert cache["BACKEND"] == "ipbsite.memcached.PersistentPyMemcacheCache"
     assert cache["LOCATION"] == ["10.0.0.5:11211", "10.0.0.6:11211"]
     assert cache["OPTIONS"]["ignore_exc"] is True
     assert all(option == option.lower() for option in cache["OPTIONS"])

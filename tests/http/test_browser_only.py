@@ -1,5 +1,5 @@
 """The API's anonymous requests skip sessions, users and messages; pages keep them
-(grids/browser_middleware.py). Through the site's own MIDDLEWARE, with this module's routes."""
+(ipbsite/http/browser_only.py). Through the site's own MIDDLEWARE, with this module's routes."""
 
 import pytest
 from django.core import checks
@@ -19,7 +19,7 @@ def what_the_middleware_left(request, **route_kwargs):
     )
 
 
-# An API path (grids/api/paths.py) and page paths, all answered by the same view.
+# An API path (grids/routes.py) and page paths, all answered by the same view.
 urlpatterns = [
     path("post", what_the_middleware_left),
     path("get/<str:public_id>", what_the_middleware_left),

@@ -1,7 +1,7 @@
 """NewestKept, behind the process's answer bodies and replays (their own tests are in
 test_cached_answers.py and test_answer_replay.py)."""
 
-from grids.newest_kept import NewestKept
+from grids.caching.memory import NewestKept
 
 
 def test_keeping_a_key_again_replaces_it_and_weighs_it_once():

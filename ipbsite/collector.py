@@ -3,9 +3,9 @@
 A grid's blocks decode into one list per block: 12,500 for the starry night, 250,000 for the
 largest grid the site takes. The collector looks through the young containers every 700 new
 ones, and through older ones every so often, so decoding the starry night's blocks paid for a
-few dozen passes: 1 to 2 ms of a 5 ms read of the grid, measured inside a worker after
-ipbsite/wsgi.py froze what it loaded at start. Lists of numbers and strings never form
-reference cycles, so those passes never free anything.
+few dozen passes, a large share of reading the grid even after ipbsite/wsgi.py froze what it
+loaded at start (bench/RESULTS.md). Lists of numbers and strings never form reference cycles,
+so those passes never free anything.
 """
 
 import gc

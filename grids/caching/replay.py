@@ -1,37 +1,36 @@
-"""Cached grid pages and /get answers sent again, in front of Django, with the headers Django gave.
+"""Cached grid pages and /get responses sent again in front of Django, with Django's headers.
 
-CachedAnswerMiddleware (grids/answer_middleware.py) sends a warm answer below the request log,
+CachedResponseMiddleware (grids/caching/middleware.py) sends a warm response below the request log,
 the security headers, the Content-Security-Policy and the frame policy. What those layers and
-Django's handler cost was still more than half of a warm answer's time (bench/RESULTS.md), and
+Django's handler cost was still more than half of a warm response's time (bench/RESULTS.md), and
 for a request that is the same as the last one they give the same headers. So the WSGI
 application (ipbsite/wsgi.py) keeps, for each kind of request, the status and headers Django
-sent with a cached answer, and sends them again with the answer's bodies when the same kind of
+sent with a cached response, and sends them again with the response's bodies when the same kind of
 request comes back, without running Django at all.
 
 What stays true:
-- Hidden means gone at once: every replay reads the answer's stamp from the cache, as
-  CachedAnswerMiddleware does, and a stamp the moderation verbs deleted, or one with another
+- Hidden means gone at once: every replay reads the response's stamp from the cache, as
+  CachedResponseMiddleware does, and a stamp the moderation verbs deleted, or one with another
   ETag, sends the request to Django.
 - Nothing is decided here. The host check, the HTTPS redirect, HSTS, the policies and the
-  answer's own headers are what Django's middleware answered for a request with the same
+  response's own headers are what Django's middleware answered for a request with the same
   method, path, query, host, scheme, proxy headers and gzip choice. Those are the only inputs
-  the middleware above CachedAnswerMiddleware reads for these routes, and a test holds that
+  the middleware above CachedResponseMiddleware reads for these routes, and a test holds that
   middleware list to the one reviewed here (tests/test_answer_replay.py). Settings changing
   (tests do that) forgets every replay.
-- Requests that may answer differently go to Django every time: HEAD, conditional requests
-  (If-None-Match and the like: Django answers the 304s), and answers that set a cookie.
+- Requests that may be answered differently go to Django every time: HEAD, conditional requests
+  (If-None-Match and the like: Django answers the 304s), and responses that set a cookie.
 - Each replay gets its own X-Request-ID and its request log line, as Django's would.
 """
 
 import time
 from dataclasses import dataclass
 
-from django.core.signals import setting_changed
-
-from grids.answer_middleware import cached_answer_route
-from grids.newest_kept import NewestKept
-from grids.render_cache import answer_part, load_answer, rendered_key
-from grids.request_log import current_request_id, log_request, request_id_for
+from grids.caching.keys import rendered_key, response_part
+from grids.caching.memory import NewestKept
+from grids.caching.middleware import cached_response_route
+from grids.caching.responses import load_response
+from ipbsite.http.request_log import current_request_id, log_request, request_id_for
 
 # Django answers these itself, every time (they depend on the client's copy).
 CONDITIONAL_HEADERS = (
@@ -42,7 +41,7 @@ CONDITIONAL_HEADERS = (
     "HTTP_RANGE",
 )
 # Everything in the WSGI environ that Django's handler and the middleware above
-# CachedAnswerMiddleware read to answer a cached grid route, besides the method.
+# CachedResponseMiddleware read to response a cached grid route, besides the method.
 REQUEST_KIND_KEYS = (
     "SCRIPT_NAME",
     "PATH_INFO",
@@ -61,7 +60,7 @@ MAX_REPLAYS = 2048
 
 @dataclass(frozen=True)
 class Replay:
-    answer_key: str
+    response_key: str
     etag: str
     gzipped: bool
     status: str
@@ -70,32 +69,31 @@ class Replay:
     path: str  # as the request log writes it
 
 
-class AnswerReplays(NewestKept[tuple, Replay]):
+class ResponseReplays(NewestKept[tuple, Replay]):
     """The replays of this process, by kind of request, the newest kept."""
 
     def __init__(self, max_entries: int = MAX_REPLAYS):
         super().__init__(budget=max_entries)
 
 
-answer_replays = AnswerReplays()
+response_replays = ResponseReplays()
 
 
-def _forget_replays(**kwargs):
-    answer_replays.clear()
+def forget_replays(**kwargs):
+    """Connected to setting_changed (GridsConfig.ready()): the replays hold what the settings
+    made Django answer."""
+    response_replays.clear()
 
 
-setting_changed.connect(_forget_replays, dispatch_uid="grids.answer_replay.forget_replays")
-
-
-class ReplayCachedAnswers:
+class ReplayCachedResponses:
     """WSGI middleware around Django's application (ipbsite/wsgi.py)."""
 
-    def __init__(self, django_application, replays: AnswerReplays = answer_replays):
+    def __init__(self, django_application, replays: ResponseReplays = response_replays):
         self.django_application = django_application
         self.replays = replays
 
     def __call__(self, environ, start_response):
-        route = cached_answer_route(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+        route = cached_response_route(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
         if route is None or environ["REQUEST_METHOD"] != "GET" or _conditional(environ):
             return self.django_application(environ, start_response)
         kind = _request_kind(environ)
@@ -109,8 +107,8 @@ class ReplayCachedAnswers:
 
     def send_again(self, replay: Replay, environ, start_response):
         started = time.perf_counter()
-        answer = load_answer(replay.answer_key)  # the stamp: hidden grids have none
-        if answer is None or answer.etag != replay.etag:
+        response = load_response(replay.response_key)  # the stamp: hidden grids have none
+        if response is None or response.etag != replay.etag:
             return None
         request_id = request_id_for(environ)
         start_response(replay.status, [*replay.headers, ("X-Request-ID", request_id)])
@@ -119,7 +117,7 @@ class ReplayCachedAnswers:
             log_request("GET", replay.path, replay.route_name, 200, started)
         finally:
             current_request_id.reset(token)
-        return [answer.gzipped if replay.gzipped else answer.body]
+        return [response.gzipped if replay.gzipped else response.body]
 
     def send_through_django(self, route, kind, environ, start_response):
         sent = {}
@@ -129,7 +127,7 @@ class ReplayCachedAnswers:
             return start_response(status, headers, exc_info)
 
         response = self.django_application(environ, keep_status_and_headers)
-        etag = getattr(response, "cached_answer_etag", None)
+        etag = getattr(response, "cached_response_etag", None)
         headers = sent.get("headers", [])
         if (
             etag is not None
@@ -140,7 +138,7 @@ class ReplayCachedAnswers:
             self.replays.put(
                 kind,
                 Replay(
-                    answer_key=rendered_key(public_id, answer_part(part, secret=secret)),
+                    response_key=rendered_key(public_id, response_part(part, secret=secret)),
                     etag=etag,
                     gzipped=any(
                         name.lower() == "content-encoding" and value == "gzip"

@@ -1,5 +1,5 @@
-"""A grid's cached page and JSON are sent by CachedAnswerMiddleware, ahead of most of the
-middleware and the view, exactly as the view would send them (grids/answer_middleware.py)."""
+"""A grid's cached page and JSON are sent by CachedResponseMiddleware, ahead of most of the
+middleware and the view, exactly as the view would send them (grids/caching/middleware.py)."""
 
 import gzip
 import logging
@@ -11,16 +11,11 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import resolve
 
-from grids.answer_middleware import CACHED_ANSWER_ROUTES
 from grids.api.views import GridViewSet
+from grids.caching.keys import bodies_key, rendered_key, response_part
+from grids.caching.middleware import CACHED_RESPONSE_ROUTES
+from grids.caching.responses import ResponseBodies, response_bodies
 from grids.models import Grid
-from grids.render_cache import (
-    AnswerBodies,
-    answer_bodies,
-    answer_part,
-    bodies_key,
-    rendered_key,
-)
 from grids.views import GridPageView
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +32,7 @@ ROUTES = [
 
 
 def view_must_not_run(*args, **kwargs):
-    raise AssertionError("the view ran: the answer did not come from CachedAnswerMiddleware")
+    raise AssertionError("the view ran: the answer did not come from CachedResponseMiddleware")
 
 
 def headers_of(response) -> dict[str, str]:
@@ -47,8 +42,8 @@ def headers_of(response) -> dict[str, str]:
 
 
 def test_each_cached_answer_route_is_the_urlconfs_route_of_that_name():
-    assert {prefix for prefix, *_ in (p.values for p in ROUTES)} == set(CACHED_ANSWER_ROUTES)
-    for prefix, (route_name, part, secret) in CACHED_ANSWER_ROUTES.items():
+    assert {prefix for prefix, *_ in (p.values for p in ROUTES)} == set(CACHED_RESPONSE_ROUTES)
+    for prefix, (route_name, part, secret) in CACHED_RESPONSE_ROUTES.items():
         match = resolve(f"{prefix}abc123")
         assert match.view_name == route_name
         if hasattr(match.func, "view_class"):  # a Django view
@@ -113,8 +108,8 @@ def test_an_answer_whose_bodies_are_gone_is_built_again(client, make_grid, monke
     grid = make_grid()
     first = client.get(f"/get/{grid.public_id}")
     # Another process stored the stamp; this one has no bodies, and the cache lost them.
-    answer_bodies.clear()
-    key = rendered_key(grid.public_id, answer_part("get", secret=False))
+    response_bodies.clear()
+    key = rendered_key(grid.public_id, response_part("get", secret=False))
     stamp = cache.get(key)
     cache.clear()
     cache.set(key, stamp)
@@ -131,15 +126,15 @@ def test_the_request_log_names_the_route_of_an_answer_sent_from_the_cache(
     grid = make_grid()
     client.get(f"/{grid.public_id}")
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="grids.request_log"):
+    with caplog.at_level(logging.INFO, logger="ipbsite.http.request_log"):
         client.get(f"/{grid.public_id}")
 
-    (line,) = [r for r in caplog.records if r.name == "grids.request_log"]
+    (line,) = [r for r in caplog.records if r.name == "ipbsite.http.request_log"]
     assert (line.route, line.status) == ("grids:page", 200)
 
 
 def test_the_bodies_kept_in_memory_stay_within_their_bound_newest_first():
-    bodies = AnswerBodies(max_bytes=100)
+    bodies = ResponseBodies(max_bytes=100)
     bodies.put("a", (b"x" * 40, b"x" * 10))
     bodies.put("b", (b"x" * 40, b"x" * 10))
     bodies.get("a")  # sent again: now the newest
@@ -168,7 +163,7 @@ def test_a_page_too_big_for_memcached_is_still_sent_and_kept_by_the_process(
 
 
 def test_an_answer_the_previous_release_cached_is_never_read(client, make_grid):
-    # Release 1 kept the whole CachedAnswer under "grid:<id>:page:v1"; a process of this one
+    # Release 1 kept the whole CachedResponse under "grid:<id>:page:v1"; a process of this one
     # must not trip over it during a rolling deploy.
     grid = make_grid()
     cache.set(f"grid:{grid.public_id}:page:v1", SimpleNamespace(body=b"release 1", etag="x"))
@@ -177,7 +172,7 @@ def test_an_answer_the_previous_release_cached_is_never_read(client, make_grid):
 
 
 def test_the_bodies_kept_in_memory_stay_within_their_bound_under_concurrent_requests():
-    bodies = AnswerBodies(max_bytes=10_000)
+    bodies = ResponseBodies(max_bytes=10_000)
 
     def serve(thread: int):
         for n in range(2_000):
@@ -197,7 +192,7 @@ def test_the_bodies_kept_in_memory_stay_within_their_bound_under_concurrent_requ
 
 @override_settings(IPB_ANSWER_MEMORY_MB=1)
 def test_the_memory_bound_is_the_setting_of_the_moment():
-    assert AnswerBodies().budget() == 2**20
+    assert ResponseBodies().budget() == 2**20
 
 
 @pytest.mark.parametrize("path", ["/{id}", "/get/{id}"])
@@ -207,9 +202,9 @@ def test_a_process_that_did_not_build_an_answer_sends_the_same_bytes(client, mak
     plain = client.get(url).content
     gzipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
 
-    answer_bodies.clear()  # as another process: only the cache has the answer
+    response_bodies.clear()  # as another process: only the cache has the answer
     plain_again = client.get(url).content
-    answer_bodies.clear()
+    response_bodies.clear()
     gzipped_again = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
 
     assert (plain_again, gzipped_again) == (plain, gzipped)
@@ -220,7 +215,7 @@ def test_the_cache_holds_only_the_gzipped_body_of_an_answer(client, make_grid):
     grid = make_grid()
     gzipped = client.get(f"/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip").content
 
-    key = rendered_key(grid.public_id, answer_part("page", secret=False))
+    key = rendered_key(grid.public_id, response_part("page", secret=False))
     _, etag, _ = cache.get(key)
 
     assert cache.get(bodies_key(key, etag)) == gzipped

@@ -1,0 +1,51 @@
+"""The cache keys of what is built from a grid, and how long each is kept.
+
+Every piece (the HTML table, the highlighted code, the thumbnail) and every whole response (a
+grid's page and its /get JSON) has a key made from the grid's public id, the part's name and
+the renderer's version: a new renderer never reads an old rendering. Responses are kept per
+route kind, so a secret grid's page never answers at its public address.
+"""
+
+from grids.rendering.html import RENDERER_VERSION
+
+# Long enough to matter, short enough that a deleted grid's pieces do not sit in memcached
+# forever. Both backends evict the least recently used keys under memory pressure anyway.
+RENDERED_TTL_SECONDS = 7 * 24 * 3600
+# Whole responses are kept for a minute only: if a cache server were unreachable from the
+# process that hid a grid but not from the others, or lost the deletes it was sent, a hidden
+# grid's response could not linger longer (grids/caching/invalidation.py).
+RESPONSE_TTL_SECONDS = 60
+# How long a grid counts as moderated lately (build_and_cache_response): far longer than a
+# request takes from reading the grid to storing its response, milliseconds even for the largest.
+MODERATED_LATELY_SECONDS = 600
+
+# Every piece and response cached per grid; forget_cached_grids() drops them all.
+RENDERED_PARTS = ("table", "code", "thumbnail", "page", "secret-page", "get", "secret-get")
+RESPONSE_PARTS = frozenset({"page", "secret-page", "get", "secret-get"})
+# Bump when what is stored under a response's key changes shape (2: a stamp naming the bodies'
+# key, where 1 was the whole response; 3: only the gzipped body under that key, where 2 kept
+# both bodies): during a rolling deploy, processes of the previous release and of this one then
+# never read each other's responses. Each still drops its own when a grid is hidden, and the
+# other's expire within RESPONSE_TTL_SECONDS.
+RESPONSE_FORMAT = 3
+
+
+def response_part(name: str, *, secret: bool) -> str:
+    return f"secret-{name}" if secret else name
+
+
+def rendered_key(public_id: str, part: str) -> str:
+    if part not in RENDERED_PARTS:
+        raise ValueError(f"unknown rendered part {part!r}; add it to RENDERED_PARTS")
+    if part in RESPONSE_PARTS:
+        return f"grid:{public_id}:{part}:v{RENDERER_VERSION}a{RESPONSE_FORMAT}"
+    return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"
+
+
+def bodies_key(response_key: str, etag: str) -> str:
+    # The ETag is a hash of the body: a new rendering of the grid gets new keys.
+    return f"{response_key}:body:{etag[3:-1]}"
+
+
+def moderated_lately_key(public_id: str) -> str:
+    return f"grid:{public_id}:moderated-lately"

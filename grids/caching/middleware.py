@@ -1,0 +1,66 @@
+"""Cached grid pages and /get responses, sent before most of the middleware runs.
+
+A link to one grid can be opened by a whole school at once (issue 6). Once a grid's page or
+JSON is cached whole (grids/caching/responses.py), sending it needs none of what the rest of the
+stack does for other pages: no session, CSRF token, user, messages, static files, compression
+(it is stored gzipped) or URL resolving. Going through all of that anyway cost more than the
+response itself, so this middleware sits high in settings.MIDDLEWARE and sends a cached response
+at once. Everything above it still applies: the health checks, the request log and its id,
+the HTTPS redirect and security headers, the Content-Security-Policy and the frame policy.
+
+On a miss it steps aside, and the view builds the response from Grid.objects.reachable() and
+caches it. It serves only what a view stored, under the same key, which the moderation verbs
+delete: hiding a grid takes its response away from this path as from the view's.
+
+In front of Django, grids/caching/replay.py sends the same responses again, with the headers this
+stack gave, to requests like one it has already answered.
+"""
+
+from grids import routes
+from grids.caching.keys import rendered_key, response_part
+from grids.caching.responses import load_response
+from grids.ids import is_well_formed_id
+
+# The routes whose response is cached whole, by the path before the grid's id: the route's name
+# (for the request log), the response kept for it, and whether it is a secret grid's route.
+# tests/test_cached_answers.py checks each against the URLconf.
+CACHED_RESPONSE_ROUTES = {
+    "/": ("grids:page", "page", False),
+    "/" + routes.SECRET_PAGE: ("grids:secret-page", "page", True),
+    "/" + routes.GET: ("api:get", "get", False),
+    "/" + routes.GET_SECRET: ("api:get-secret", "get", True),
+    "/" + routes.API_GRIDS + "/": ("api:grid-detail", "get", False),
+    "/" + routes.API_SECRET_GRIDS: ("api:secret-grid-detail", "get", True),
+}
+# DRF's views say which methods their route takes; the API's cached responses say the same.
+ALLOW_BY_PART = {"get": "GET, HEAD, OPTIONS"}
+
+
+class CachedResponseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        route = cached_response_route(request.method, request.path_info)
+        if route is not None:
+            route_name, part, secret, public_id = route
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
+            response = load_response(rendered_key(public_id, response_part(part, secret=secret)))
+            if response is not None:
+                request.route_name = route_name
+                response = response.response(request, secret=secret)
+                if part in ALLOW_BY_PART:
+                    response["Allow"] = ALLOW_BY_PART[part]
+                return response
+        return self.get_response(request)
+
+
+def cached_response_route(method: str, path_info: str):
+    """(route name, response part, secret, public id) if the request may have a cached response."""
+    if method not in ("GET", "HEAD"):
+        return None
+    prefix, _, public_id = path_info.rpartition("/")
+    route = CACHED_RESPONSE_ROUTES.get(prefix + "/")
+    if route is None or not is_well_formed_id(public_id):
+        return None
+    return (*route, public_id)

@@ -1,0 +1,156 @@
+"""A grid's page and its /get JSON, cached whole as the bytes to send.
+
+They are kept gzipped in the cache and plain and gzipped in each process's memory, so a warm
+request costs one small cache read (ResponseBodies says why small): no query, no template, no
+compression, and most of the middleware skipped (grids/caching/middleware.py), or all of Django
+(grids/caching/replay.py). A cached response also stands for "this grid may be seen": it is
+stored only after the database said the grid is reachable, and grids/caching/invalidation.py
+drops it the moment that changes. build_and_cache_response() says how a grid hidden while its
+response was being built is kept from keeping it.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from isal import igzip
+
+from grids.caching.cache_control import allow_revalidated_caching
+from grids.caching.invalidation import moderated_lately
+from grids.caching.keys import RESPONSE_TTL_SECONDS, bodies_key, rendered_key
+from grids.caching.memory import NewestKept
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A response's body, ready to send plain or gzipped, with what the headers need."""
+
+    content_type: str
+    body: bytes
+    gzipped: bytes
+    etag: str
+    # Hashes of the inline styles the body carries, for its Content-Security-Policy.
+    style_hashes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, style_hashes=()) -> "CachedResponse":
+        # Weak: the plain and gzipped bodies are the same response.
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+        # ISA-L's deflate, not zlib: several times faster for nearly the same size, and every
+        # request that finds a grid cold pays it (bench/RESULTS.md has the figures).
+        gzipped = igzip.compress(body, compresslevel=2, mtime=0)
+        return cls(content_type, body, gzipped, etag, tuple(style_hashes))
+
+    def response(self, request, *, secret: bool) -> HttpResponse:
+        """The response for this request: gzipped if the client accepts it, with the headers
+        that let browsers and proxies keep it (grids/caching/cache_control.py), or a 304 if the
+        client's copy is this one. The same whether the view or CachedResponseMiddleware sends
+        it (tests/test_cached_answers.py compares the two)."""
+        accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        body = self.gzipped if accepts_gzip else self.body
+        response = HttpResponse(body, content_type=self.content_type)
+        if accepts_gzip:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        response["ETag"] = self.etag
+        request.csp_style_hashes = list(self.style_hashes)
+        allow_revalidated_caching(response, secret=secret)
+        # Marks a whole response (not a 304) for grids/caching/replay.py, which may send it again.
+        response.cached_response_etag = self.etag
+        return get_conditional_response(request, etag=self.etag, response=response)
+
+
+def response_memory_budget() -> int:
+    """IPB_ANSWER_MEMORY_MB in bytes, read when a body is kept, not at import."""
+    return settings.IPB_ANSWER_MEMORY_MB * 1024 * 1024
+
+
+class ResponseBodies(NewestKept[str, tuple[bytes, bytes]]):
+    """The plain and gzipped bodies of recently sent responses, in this process's memory.
+
+    memcached holds each response's stamp (its type, ETag and style hashes) under the grid's
+    response key, and its gzipped body under a key of its own named in the stamp (load_response()
+    says why only that body). The stamp is the gate: it is read on every request, and the
+    moderation verbs delete it, so hiding a grid stops every process at once. The bodies never
+    change for a stamp (the key holds their hash), so a process keeps the ones it sends often
+    and does not fetch and unzip a page from memcached for every request. Weighed in bytes,
+    within IPB_ANSWER_MEMORY_MB.
+    """
+
+    def __init__(self, max_bytes: int | None = None):
+        super().__init__(
+            budget=response_memory_budget if max_bytes is None else max_bytes,
+            weigh=lambda bodies: len(bodies[0]) + len(bodies[1]),
+        )
+
+
+response_bodies = ResponseBodies()
+
+
+def load_response(key: str) -> CachedResponse | None:
+    """The response cached under `key`: its stamp from the cache, its bodies from this process's
+    memory or, the first time, from the cache. None if either is gone.
+
+    The cache holds only the gzipped body, and the plain one is unzipped from it here, once per
+    process: memcached then holds several times as many responses in the same memory, and
+    storing one (which every cold page pays) is cheaper, while unzipping is paid once by each
+    other process that sends the page (bench/RESULTS.md).
+    """
+    stamp = cache.get(key)
+    if stamp is None:
+        return None
+    content_type, etag, style_hashes = stamp
+    body_key = bodies_key(key, etag)
+    bodies = response_bodies.get(body_key)
+    if bodies is None:
+        gzipped = cache.get(body_key)
+        if gzipped is None:
+            return None
+        bodies = (igzip.decompress(gzipped), gzipped)
+        response_bodies.put(body_key, bodies)
+    return CachedResponse(content_type, *bodies, etag, style_hashes)
+
+
+def store_response(key: str, response: CachedResponse) -> None:
+    body_key = bodies_key(key, response.etag)
+    stamp = (response.content_type, response.etag, response.style_hashes)
+    # One round trip. The body first, so on one server the stamp never stands without it; on
+    # several, a reader that finds the stamp first finds no body, and builds the response.
+    cache.set_many({body_key: response.gzipped, key: stamp}, RESPONSE_TTL_SECONDS)
+    response_bodies.put(body_key, (response.body, response.gzipped))
+
+
+def build_and_cache_response(
+    public_id: str,
+    part: str,
+    build: Callable[[], CachedResponse | None],
+    still_reachable: Callable[[], bool],
+) -> CachedResponse | None:
+    """build() the response (None: the grid may not be seen) and keep it in the cache.
+
+    For the views of the routes CachedResponseMiddleware serves: they run only when it found no
+    response in the cache, so they do not look again.
+
+    A teacher may hide the grid after build() read it and before the response is stored, so the
+    moderation verbs' forget_cached_grids() finds nothing to delete yet. So after storing, this
+    looks for the mark forget_cached_grids() writes before it deletes, and only if the grid has one
+    asks the database again (still_reachable()) and takes the response back if it may no longer
+    be seen. Either the mark was written before this looked, and the database decides, or it
+    was not yet, and then the deletes that follow it come after the response was stored and
+    remove it. A grid not moderated lately, nearly every grid, so costs one cache read here
+    instead of a second query (bench/RESULTS.md).
+    """
+    key = rendered_key(public_id, part)
+    response = build()
+    if response is None:
+        return None
+    store_response(key, response)
+    if moderated_lately(public_id) and not still_reachable():
+        cache.delete(key)
+        return None
+    return response
