@@ -21,9 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from bench.limits import API_LIMITS_PREFIX
 from grids.models import Grid, GridState
 
-# The columns the site's insert fills (grids.models.Grid), but the key: not grid_insert_sql(),
-# which takes the key the site reserved, since here the database's identity gives it, on
-# SQLite too.
+# The columns a grid's insert fills (grids.models.Grid), but the key, which the database's
+# identity gives here, on SQLite too.
 STORE_SQL = (
     f"INSERT INTO {Grid._meta.db_table} (public_id, secret, ipb_class, ipb_version,"
     " python_version, width, height, lines_on, blocks, code_cells, created_at, state,"

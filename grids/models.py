@@ -6,7 +6,7 @@ from collections import deque
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -226,10 +226,11 @@ class Grid(models.Model):
         return f"{self.ipb_class} {self.public_id} ({self.width}x{self.height})"
 
     def save(self, *args, **kwargs):
+        """Through the ORM's own save(), so pre_save and post_save are sent. The public id is
+        made on the way: a secret grid's at random, a public grid's from its primary key."""
         if self.public_id:
             super().save(*args, **kwargs)
-            return
-        if self.secret:
+        elif self.secret:
             self.public_id = new_secret_id()
             super().save(*args, **kwargs)
         elif connection.vendor == "postgresql":
@@ -238,12 +239,10 @@ class Grid(models.Model):
             if self.pk is None:
                 self.pk = next_grid_pk()
             self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
-            if is_plain_insert(args, kwargs):
-                self._insert_new_row()
-            else:
-                super().save(*args, **{**kwargs, "force_insert": True})
+            super().save(*args, **{**kwargs, "force_insert": True})
         else:
-            with transaction.atomic():  # the key exists only after the insert
+            # SQLite has no sequence to ask: the key exists only after the insert.
+            with transaction.atomic():
                 super().save(*args, **kwargs)
                 self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
                 Grid.objects.filter(pk=self.pk).update(public_id=self.public_id)
@@ -252,24 +251,6 @@ class Grid(models.Model):
         route = "grids:secret-page" if self.secret else "grids:page"
         urlconf = get_urlconf() or settings.ROOT_URLCONF
         return page_path_before_id(route, get_script_prefix(), urlconf) + self.public_id
-
-    def _insert_new_row(self):
-        """INSERT this new grid, every column, with a statement written once per process.
-
-        What Model.save(force_insert=True) sends, without the ORM compiling the same INSERT
-        again for every post (bench/RESULTS.md). Each field still prepares its own value, as
-        the ORM does. No pre_save or post_save signal is sent: nothing listens for them on grids.
-        """
-        # The connection itself, looked up once: django.db.connection is a proxy that looks it
-        # up again, through a thread-local, for every attribute the fields read while preparing
-        # their values.
-        database = connections[DEFAULT_DB_ALIAS]
-        fields = Grid._meta.concrete_fields
-        params = [field.get_db_prep_save(field.pre_save(self, True), database) for field in fields]
-        with database.cursor() as cursor:
-            cursor.execute(grid_insert_sql(), params)
-        self._state.adding = False
-        self._state.db = database.alias
 
     def delete(self, *args, **kwargs):
         return Grid.objects.filter(pk=self.pk).delete()
@@ -376,26 +357,6 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.grid.public_id})"
-
-
-def is_plain_insert(args, kwargs) -> bool:
-    """save() as QuerySet.create() or a new grid's save() calls it: nothing to honour but the
-    insert itself, into the default database."""
-    return (
-        not args
-        and set(kwargs) <= {"force_insert", "using"}
-        and kwargs.get("using", DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS
-    )
-
-
-@functools.cache
-def grid_insert_sql() -> str:
-    """INSERT INTO grids_grid (every column) VALUES (a placeholder each), for PostgreSQL."""
-    quote = connection.ops.quote_name
-    fields = Grid._meta.concrete_fields
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(Grid._meta.db_table)} ({columns}) VALUES ({placeholders})"
 
 
 @functools.lru_cache(maxsize=16)

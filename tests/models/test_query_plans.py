@@ -7,14 +7,11 @@ at a million grids would read every row.
 """
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from grids.ids import public_id_for
-from grids.models import Grid, GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
+from grids.models import GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
 from tests.factories import post_payload
 from tests.needs import needs_postgres
 from tests.posting import post_json
@@ -93,38 +90,6 @@ def test_a_public_post_is_one_insert_and_keys_come_sixteen_to_a_query(client, po
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert statements == ["SELECT"] + ["INSERT"] * len(posts), queries.captured_queries
     assert "nextval" in queries.captured_queries[0]["sql"]
-
-
-@pytest.mark.parametrize("code_cells", [None, ["for block in grid:", "    block.red = 255"]])
-def test_a_posted_grids_row_is_the_row_the_orm_would_have_written(postgres, code_cells):
-    # A public grid's insert is written once per process (Grid._insert_new_row), not compiled
-    # by the ORM for each post: hold it to what Model.save() stores for the same grid.
-    fields = {
-        "ipb_class": "ImageGrid",
-        "ipb_version": "1.9.1",
-        "python_version": [3, 11, 7, "final", 0],
-        "width": 2,
-        "height": 1,
-        "lines_on": False,
-        "blocks": [[[0, 128, 255, 20], [1, 2, 3, 4]]],
-        "code_cells": code_cells,
-        "created_at": timezone.now(),
-    }
-    posted = Grid.objects.create(**fields)
-    by_the_orm = Grid(**fields, pk=next_grid_pk(), public_id="byTheOrm")
-    models.Model.save(by_the_orm, force_insert=True)
-
-    def stored(grid):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM grids_grid WHERE id = %s", [grid.pk])
-            columns = [column.name for column in cursor.description]
-            row = dict(zip(columns, cursor.fetchone(), strict=True))
-        return {name: value for name, value in row.items() if name not in ("id", "public_id")}
-
-    assert stored(posted) == stored(by_the_orm)
-    assert posted.public_id == public_id_for(posted.pk, settings.HASHIDS_SALT)
-    assert Grid.objects.get(public_id=posted.public_id).code_cells == code_cells
-    assert not posted._state.adding
 
 
 def test_reserved_keys_are_handed_out_once_each_and_in_order(postgres):
