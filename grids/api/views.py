@@ -36,12 +36,6 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_serializer_class(self):
         return GridPostSerializer if self.action == "create" else GridDataSerializer
 
-    def get_object(self):
-        # A malformed id (a NUL byte, 10 kB of text) can name no grid; answer before the query.
-        if not is_well_formed_id(self.kwargs[self.lookup_field]):
-            raise Http404
-        return super().get_object()
-
     @post_grid_schema
     def create(self, request, *args, **kwargs):
         try:
@@ -60,7 +54,9 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @fetch_grid_schema
     def retrieve(self, request, *args, **kwargs):
         public_id = self.kwargs[self.lookup_field]
-        if not is_well_formed_id(public_id):  # nor a valid cache key
+        # A malformed id (a NUL byte, 10 kB of text) names no grid, nor a valid cache key:
+        # answered before the cache or the query.
+        if not is_well_formed_id(public_id):
             raise Http404
         # Kept whole in the cache, from where CachedResponseMiddleware serves it while the grid
         # may be seen (grids/caching/responses.py): this runs only when the cache has no answer.
