@@ -8,6 +8,7 @@ must keep working when memcached restarts.
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 
@@ -31,16 +32,39 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def client_address(request) -> str:
     """The client's IP address. With IPB_TRUSTED_PROXY_COUNT proxies in front, the address the
     nearest untrusted hop gave, read from the right of X-Forwarded-For; else REMOTE_ADDR, since
-    anyone can send an X-Forwarded-For header of their own."""
+    anyone can send an X-Forwarded-For header of their own.
+
+    Always an IP address, as ipaddress writes it: the rate limits put it in cache keys and
+    django-axes in a PostgreSQL inet column, and either fails on anything else. A forwarded
+    entry that is not an address falls back to the peer's address.
+    """
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [hop for hop in forwarded if hop]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
+    if proxies > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [hop.strip() for hop in forwarded if hop.strip()]
+        if len(forwarded) >= proxies:
+            address = ip_address_in(forwarded[-proxies])
+            if address is not None:
+                return address
+    return ip_address_in(remote) or UNKNOWN_ADDRESS
+
+
+# What a peer with no usable address (a Unix socket, a test) counts as: one address among many.
+UNKNOWN_ADDRESS = "0.0.0.0"
+
+
+def ip_address_in(hop: str) -> str | None:
+    """The IP address in one X-Forwarded-For entry, without the port some proxies append
+    ("203.0.113.9:50123", "[2001:db8::1]:443"), or None if the entry holds no address."""
+    if hop.startswith("["):  # [v6] or [v6]:port
+        hop = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:  # v4:port; a bare v6 address has two colons or more
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None
 
 
 def anonymous_reporter(request) -> str:
