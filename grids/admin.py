@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from grids.caching.invalidation import unconfirmed
 from grids.models import Grid, GridState, Report
 from grids.views import grid_page_pieces, thumbnail_uris
 from ipbsite.http.inline_styles import allow_inline_style
@@ -244,6 +245,7 @@ class GridAdmin(ReadOnlyAdmin):
             for grid in grids:
                 self.log_change(request, grid, f"Hidden: {reason}")
             self.message_user(request, f"Hid {len(grids)} grid(s): {reason}", messages.SUCCESS)
+            self.warn_if_the_cache_did_not_confirm(request, grids)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -270,6 +272,20 @@ class GridAdmin(ReadOnlyAdmin):
         for grid in grids:
             self.log_change(request, grid, done)
         self.message_user(request, f"{done} {len(grids)} grid(s).", messages.SUCCESS)
+        self.warn_if_the_cache_did_not_confirm(request, grids)
+
+    def warn_if_the_cache_did_not_confirm(self, request, grids):
+        """The database has the teacher's decision, but the cache did not confirm it: pages it
+        kept may be served until it answers again (grids/caching/invalidation.py)."""
+        waiting = unconfirmed([grid.public_id for grid in grids])
+        if waiting:
+            self.message_user(
+                request,
+                f"The cache is not answering, so {len(waiting)} of these grid(s) may still show "
+                "for a few seconds. The site keeps trying and removes them as soon as it "
+                "answers (within a minute at most).",
+                messages.WARNING,
+            )
 
 
 @admin.register(Report)

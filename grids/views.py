@@ -64,15 +64,15 @@ class GridPageView(View):
     secret = False  # grids/urls.py passes secret=True for /secret/<id>
 
     def get(self, request, public_id):
-        answer = build_and_cache_response(
+        cached = build_and_cache_response(
             public_id,
             response_part("page", secret=self.secret),
             build=lambda: self.build_answer(request, public_id),
             still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
         )
-        if answer is None:
+        if cached is None:
             return withheld_grid_page(request, public_id, secret=self.secret)
-        return answer.response(request, secret=self.secret)
+        return cached.response(request, secret=self.secret)
 
     def reachable(self):
         return Grid.objects.reachable(secret=self.secret)

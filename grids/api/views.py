@@ -60,15 +60,15 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise Http404
         # Kept whole in the cache, from where CachedResponseMiddleware serves it while the grid
         # may be seen (grids/caching/responses.py): this runs only when the cache has no answer.
-        answer = build_and_cache_response(
+        cached = build_and_cache_response(
             public_id,
             response_part("get", secret=self.secret),
             build=lambda: CachedResponse.of(grid_data_json(self.get_object()), "application/json"),
             still_reachable=lambda: self.get_queryset().filter(public_id=public_id).exists(),
         )
-        if answer is None:  # hidden while its answer was being built
+        if cached is None:  # hidden while its response was being built
             raise Http404
-        return answer.response(request, secret=self.secret)
+        return cached.response(request, secret=self.secret)
 
 
 NOT_FOUND_DETAIL = "No grid with that id."

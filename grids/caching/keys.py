@@ -15,19 +15,24 @@ RENDERED_TTL_SECONDS = 7 * 24 * 3600
 # process that hid a grid but not from the others, or lost the deletes it was sent, a hidden
 # grid's response could not linger longer (grids/caching/invalidation.py).
 RESPONSE_TTL_SECONDS = 60
-# How long a grid counts as moderated lately (build_and_cache_response): far longer than a
-# request takes from reading the grid to storing its response, milliseconds even for the largest.
+# How long the moderation mark of a grid is kept (grids/caching/invalidation.py): longer than
+# any response stored from a read before the moderation can live.
 MODERATED_LATELY_SECONDS = 600
+# memcached refuses an item over 1 MiB by default (its -I option), counting its key and header:
+# a gzipped body larger than this is kept in chunks of this size under keys of their own. The
+# page and /get of a grid at the block limit (500x500 random colours) are 1.1 and 1.4 MB.
+BODY_CHUNK_BYTES = 1024 * 1024 - 4096
 
 # Every piece and response cached per grid; forget_cached_grids() drops them all.
 RENDERED_PARTS = ("table", "code", "thumbnail", "page", "secret-page", "get", "secret-get")
 RESPONSE_PARTS = frozenset({"page", "secret-page", "get", "secret-get"})
 # Bump when what is stored under a response's key changes shape (2: a stamp naming the bodies'
 # key, where 1 was the whole response; 3: only the gzipped body under that key, where 2 kept
-# both bodies): during a rolling deploy, processes of the previous release and of this one then
-# never read each other's responses. Each still drops its own when a grid is hidden, and the
-# other's expire within RESPONSE_TTL_SECONDS.
-RESPONSE_FORMAT = 3
+# both bodies; 4: the body in chunks, and the stamp says when its grid was read): during a
+# rolling deploy, processes of the previous release and of this one then never read each
+# other's responses. Each still drops its own when a grid is hidden, and the other's expire
+# within RESPONSE_TTL_SECONDS.
+RESPONSE_FORMAT = 4
 
 
 def response_part(name: str, *, secret: bool) -> str:
@@ -42,10 +47,10 @@ def rendered_key(public_id: str, part: str) -> str:
     return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"
 
 
-def bodies_key(response_key: str, etag: str) -> str:
+def body_chunk_keys(response_key: str, etag: str, chunks: int) -> list[str]:
     # The ETag is a hash of the body: a new rendering of the grid gets new keys.
-    return f"{response_key}:body:{etag[3:-1]}"
+    return [f"{response_key}:body:{etag[3:-1]}:{chunk}" for chunk in range(chunks)]
 
 
-def moderated_lately_key(public_id: str) -> str:
-    return f"grid:{public_id}:moderated-lately"
+def moderated_at_key(public_id: str) -> str:
+    return f"grid:{public_id}:moderated-at"

@@ -17,13 +17,13 @@ stack gave, to requests like one it has already answered.
 """
 
 from grids import routes
-from grids.caching.keys import rendered_key, response_part
+from grids.caching.keys import response_part
 from grids.caching.responses import load_response
 from grids.ids import is_well_formed_id
 
 # The routes whose response is cached whole, by the path before the grid's id: the route's name
 # (for the request log), the response kept for it, and whether it is a secret grid's route.
-# tests/test_cached_answers.py checks each against the URLconf.
+# tests/caching/test_cached_responses.py checks each against the URLconf.
 CACHED_RESPONSE_ROUTES = {
     "/": ("grids:page", "page", False),
     "/" + routes.SECRET_PAGE: ("grids:secret-page", "page", True),
@@ -45,10 +45,10 @@ class CachedResponseMiddleware:
         if route is not None:
             route_name, part, secret, public_id = route
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
-            response = load_response(rendered_key(public_id, response_part(part, secret=secret)))
-            if response is not None:
+            cached = load_response(public_id, response_part(part, secret=secret))
+            if cached is not None:
                 request.route_name = route_name
-                response = response.response(request, secret=secret)
+                response = cached.response(request, secret=secret)
                 if part in ALLOW_BY_PART:
                     response["Allow"] = ALLOW_BY_PART[part]
                 return response

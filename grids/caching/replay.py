@@ -16,7 +16,7 @@ What stays true:
   response's own headers are what Django's middleware answered for a request with the same
   method, path, query, host, scheme, proxy headers and gzip choice. Those are the only inputs
   the middleware above CachedResponseMiddleware reads for these routes, and a test holds that
-  middleware list to the one reviewed here (tests/test_answer_replay.py). Settings changing
+  middleware list to the one reviewed here (tests/caching/test_replay.py). Settings changing
   (tests do that) forgets every replay.
 - Requests that may be answered differently go to Django every time: HEAD, conditional requests
   (If-None-Match and the like: Django answers the 304s), and responses that set a cookie.
@@ -26,7 +26,7 @@ What stays true:
 import time
 from dataclasses import dataclass
 
-from grids.caching.keys import rendered_key, response_part
+from grids.caching.keys import response_part
 from grids.caching.memory import NewestKept
 from grids.caching.middleware import cached_response_route
 from grids.caching.responses import load_response
@@ -41,7 +41,7 @@ CONDITIONAL_HEADERS = (
     "HTTP_RANGE",
 )
 # Everything in the WSGI environ that Django's handler and the middleware above
-# CachedResponseMiddleware read to response a cached grid route, besides the method.
+# CachedResponseMiddleware read to answer a cached grid route, besides the method.
 REQUEST_KIND_KEYS = (
     "SCRIPT_NAME",
     "PATH_INFO",
@@ -60,7 +60,8 @@ MAX_REPLAYS = 2048
 
 @dataclass(frozen=True)
 class Replay:
-    response_key: str
+    public_id: str
+    part: str
     etag: str
     gzipped: bool
     status: str
@@ -107,8 +108,9 @@ class ReplayCachedResponses:
 
     def send_again(self, replay: Replay, environ, start_response):
         started = time.perf_counter()
-        response = load_response(replay.response_key)  # the stamp: hidden grids have none
-        if response is None or response.etag != replay.etag:
+        # The stamp and the moderation mark: hidden grids have no response.
+        cached = load_response(replay.public_id, replay.part)
+        if cached is None or cached.etag != replay.etag:
             return None
         request_id = request_id_for(environ)
         start_response(replay.status, [*replay.headers, ("X-Request-ID", request_id)])
@@ -117,7 +119,7 @@ class ReplayCachedResponses:
             log_request("GET", replay.path, replay.route_name, 200, started)
         finally:
             current_request_id.reset(token)
-        return [response.gzipped if replay.gzipped else response.body]
+        return [cached.gzipped if replay.gzipped else cached.body]
 
     def send_through_django(self, route, kind, environ, start_response):
         sent = {}
@@ -138,7 +140,8 @@ class ReplayCachedResponses:
             self.replays.put(
                 kind,
                 Replay(
-                    response_key=rendered_key(public_id, response_part(part, secret=secret)),
+                    public_id=public_id,
+                    part=response_part(part, secret=secret),
                     etag=etag,
                     gzipped=any(
                         name.lower() == "content-encoding" and value == "gzip"

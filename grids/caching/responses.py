@@ -5,11 +5,12 @@ request costs one small cache read (ResponseBodies says why small): no query, no
 compression, and most of the middleware skipped (grids/caching/middleware.py), or all of Django
 (grids/caching/replay.py). A cached response also stands for "this grid may be seen": it is
 stored only after the database said the grid is reachable, and grids/caching/invalidation.py
-drops it the moment that changes. build_and_cache_response() says how a grid hidden while its
-response was being built is kept from keeping it.
+takes it away the moment that changes, also from a request that was building it then.
 """
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,9 +21,17 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from isal import igzip
 
 from grids.caching.cache_control import allow_revalidated_caching
-from grids.caching.invalidation import moderated_lately
-from grids.caching.keys import RESPONSE_TTL_SECONDS, bodies_key, rendered_key
+from grids.caching.invalidation import taken_back
+from grids.caching.keys import (
+    BODY_CHUNK_BYTES,
+    RESPONSE_TTL_SECONDS,
+    body_chunk_keys,
+    moderated_at_key,
+    rendered_key,
+)
 from grids.caching.memory import NewestKept
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class CachedResponse:
         """The response for this request: gzipped if the client accepts it, with the headers
         that let browsers and proxies keep it (grids/caching/cache_control.py), or a 304 if the
         client's copy is this one. The same whether the view or CachedResponseMiddleware sends
-        it (tests/test_cached_answers.py compares the two)."""
+        it (tests/caching/test_cached_responses.py compares the two)."""
         accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
         body = self.gzipped if accepts_gzip else self.body
         response = HttpResponse(body, content_type=self.content_type)
@@ -73,11 +82,12 @@ def response_memory_budget() -> int:
 class ResponseBodies(NewestKept[str, tuple[bytes, bytes]]):
     """The plain and gzipped bodies of recently sent responses, in this process's memory.
 
-    memcached holds each response's stamp (its type, ETag and style hashes) under the grid's
-    response key, and its gzipped body under a key of its own named in the stamp (load_response()
-    says why only that body). The stamp is the gate: it is read on every request, and the
-    moderation verbs delete it, so hiding a grid stops every process at once. The bodies never
-    change for a stamp (the key holds their hash), so a process keeps the ones it sends often
+    memcached holds each response's stamp (its type, ETag, style hashes, number of body chunks
+    and when its grid was read) under the grid's response key, and its gzipped body under keys
+    of its own named by the stamp (load_response() says why only that body). The stamp is the
+    gate: it is read on every request with the grid's moderation mark, and the moderation verbs
+    delete it and write the mark, so hiding a grid stops every process at once. The bodies never
+    change for a stamp (the keys hold their hash), so a process keeps the ones it sends often
     and does not fetch and unzip a page from memcached for every request. Weighed in bytes,
     within IPB_ANSWER_MEMORY_MB.
     """
@@ -92,37 +102,56 @@ class ResponseBodies(NewestKept[str, tuple[bytes, bytes]]):
 response_bodies = ResponseBodies()
 
 
-def load_response(key: str) -> CachedResponse | None:
-    """The response cached under `key`: its stamp from the cache, its bodies from this process's
-    memory or, the first time, from the cache. None if either is gone.
+def load_response(public_id: str, part: str) -> CachedResponse | None:
+    """The response cached for a grid's route: its stamp from the cache, its bodies from this
+    process's memory or, the first time, from the cache. None if either is gone, or if the grid
+    was moderated after the read the response was built from (grids/caching/invalidation.py).
 
-    The cache holds only the gzipped body, and the plain one is unzipped from it here, once per
-    process: memcached then holds several times as many responses in the same memory, and
-    storing one (which every cold page pays) is cheaper, while unzipping is paid once by each
-    other process that sends the page (bench/RESULTS.md).
+    The stamp and the grid's moderation mark come in one round trip. The cache holds only the
+    gzipped body, and the plain one is unzipped from it here, once per process: memcached then
+    holds several times as many responses in the same memory, and storing one (which every cold
+    page pays) is cheaper, while unzipping is paid once by each other process that sends the
+    page (bench/RESULTS.md).
     """
-    stamp = cache.get(key)
+    key = rendered_key(public_id, part)
+    mark_key = moderated_at_key(public_id)
+    found = cache.get_many([key, mark_key])
+    stamp = found.get(key)
     if stamp is None:
         return None
-    content_type, etag, style_hashes = stamp
-    body_key = bodies_key(key, etag)
-    bodies = response_bodies.get(body_key)
+    content_type, etag, style_hashes, chunks, read_at = stamp
+    if taken_back(read_at, found.get(mark_key)):
+        return None
+    chunk_keys = body_chunk_keys(key, etag, chunks)
+    bodies = response_bodies.get(chunk_keys[0])
     if bodies is None:
-        gzipped = cache.get(body_key)
-        if gzipped is None:
+        found = cache.get_many(chunk_keys)
+        if len(found) != chunks:
             return None
+        gzipped = b"".join(found[chunk_key] for chunk_key in chunk_keys)
         bodies = (igzip.decompress(gzipped), gzipped)
-        response_bodies.put(body_key, bodies)
+        response_bodies.put(chunk_keys[0], bodies)
     return CachedResponse(content_type, *bodies, etag, style_hashes)
 
 
-def store_response(key: str, response: CachedResponse) -> None:
-    body_key = bodies_key(key, response.etag)
-    stamp = (response.content_type, response.etag, response.style_hashes)
+def store_response(public_id: str, part: str, response: CachedResponse, read_at: float) -> None:
+    """Keep a response built from a read of its grid at `read_at` (time.time(), taken before)."""
+    key = rendered_key(public_id, part)
+    body = response.gzipped
+    chunks = [body[at : at + BODY_CHUNK_BYTES] for at in range(0, len(body), BODY_CHUNK_BYTES)]
+    chunk_keys = body_chunk_keys(key, response.etag, len(chunks))
+    stamp = (response.content_type, response.etag, response.style_hashes, len(chunks), read_at)
     # One round trip. The body first, so on one server the stamp never stands without it; on
     # several, a reader that finds the stamp first finds no body, and builds the response.
-    cache.set_many({body_key: response.gzipped, key: stamp}, RESPONSE_TTL_SECONDS)
-    response_bodies.put(body_key, (response.body, response.gzipped))
+    items = {**dict(zip(chunk_keys, chunks, strict=True)), key: stamp}
+    failed = cache.set_many(items, RESPONSE_TTL_SECONDS)
+    if failed:
+        # Every request would draw the grid again: say so, for the operator to look at the
+        # cache (an item size below BODY_CHUNK_BYTES, or a server that is down).
+        logger.warning(
+            "The cache did not keep a %d-byte response in %d chunk(s).", len(body), len(chunks)
+        )
+    response_bodies.put(chunk_keys[0], (response.body, response.gzipped))
 
 
 def build_and_cache_response(
@@ -136,21 +165,18 @@ def build_and_cache_response(
     For the views of the routes CachedResponseMiddleware serves: they run only when it found no
     response in the cache, so they do not look again.
 
-    A teacher may hide the grid after build() read it and before the response is stored, so the
-    moderation verbs' forget_cached_grids() finds nothing to delete yet. So after storing, this
-    looks for the mark forget_cached_grids() writes before it deletes, and only if the grid has one
-    asks the database again (still_reachable()) and takes the response back if it may no longer
-    be seen. Either the mark was written before this looked, and the database decides, or it
-    was not yet, and then the deletes that follow it come after the response was stored and
-    remove it. A grid not moderated lately, nearly every grid, so costs one cache read here
-    instead of a second query (bench/RESULTS.md).
+    The time is taken before build() reads the grid: a teacher may hide it after that read and
+    before the response is stored, and load_response() then takes the stored response back
+    (grids/caching/invalidation.py). This request must not send it either, so after storing it
+    reads the grid's moderation mark, and only if the grid was moderated since the read asks
+    the database again (still_reachable()). A grid not moderated lately, nearly every grid, so
+    costs one cache read here instead of a second query (bench/RESULTS.md).
     """
-    key = rendered_key(public_id, part)
+    read_at = time.time()
     response = build()
     if response is None:
         return None
-    store_response(key, response)
-    if moderated_lately(public_id) and not still_reachable():
-        cache.delete(key)
+    store_response(public_id, part, response, read_at)
+    if taken_back(read_at, cache.get(moderated_at_key(public_id))) and not still_reachable():
         return None
     return response

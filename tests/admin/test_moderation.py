@@ -4,7 +4,9 @@ import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group
 
+from grids.caching import invalidation
 from grids.models import Grid, GridState, Report
+from tests.cache_faults import CacheRefusingWrites, wait_until
 from tests.needs import needs_postgres
 from tests.query_plans import plans_of
 
@@ -40,6 +42,22 @@ def test_teacher_hides_grids_with_a_reason_asked_on_a_second_page(
         assert grid.hidden_reason == "Rude words"
         assert grid.hidden_at is not None
     assert teacher_client.get(f"/{grids[0].public_id}").status_code == 410
+
+
+def test_the_admin_says_so_when_the_cache_did_not_confirm_a_hide(
+    teacher_client, make_grid, monkeypatch
+):
+    grid = make_grid()
+    stalled = CacheRefusingWrites(invalidation.cache, refusals=1_000_000)
+    monkeypatch.setattr(invalidation, "cache", stalled)
+
+    done = run_action(teacher_client, "hide_grids", [grid], apply="1", reason="Spam or advertising")
+
+    listing = teacher_client.get(done["Location"]).content.decode()
+    assert "Hid 1 grid(s)" in listing
+    assert "The cache is not answering, so 1 of these grid(s) may still show" in listing
+    stalled.refusals = 0  # the cache answers again: the retries stop
+    assert wait_until(lambda: invalidation.unconfirmed([grid.public_id]) == [])
 
 
 def test_hiding_without_a_reason_asks_again(teacher_client, make_grid):

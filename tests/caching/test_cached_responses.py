@@ -3,6 +3,7 @@ middleware and the view, exactly as the view would send them (grids/caching/midd
 
 import gzip
 import logging
+import random
 import threading
 from types import SimpleNamespace
 
@@ -12,11 +13,14 @@ from django.test import override_settings
 from django.urls import resolve
 
 from grids.api.views import GridViewSet
-from grids.caching.keys import bodies_key, rendered_key, response_part
+from grids.caching import responses
+from grids.caching.keys import body_chunk_keys, rendered_key, response_part
 from grids.caching.middleware import CACHED_RESPONSE_ROUTES
-from grids.caching.responses import ResponseBodies, response_bodies
+from grids.caching.responses import ResponseBodies, load_response, response_bodies
 from grids.models import Grid
 from grids.views import GridPageView
+from tests.cache_faults import CacheRefusingWrites
+from tests.needs import needs_memcached
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +220,58 @@ def test_the_cache_holds_only_the_gzipped_body_of_an_answer(client, make_grid):
     gzipped = client.get(f"/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip").content
 
     key = rendered_key(grid.public_id, response_part("page", secret=False))
-    _, etag, _ = cache.get(key)
+    _, etag, _, chunks, _ = cache.get(key)
 
-    assert cache.get(bodies_key(key, etag)) == gzipped
+    assert cache.get_many(body_chunk_keys(key, etag, chunks)) == {
+        body_chunk_keys(key, etag, 1)[0]: gzipped
+    }
+
+
+def test_a_body_larger_than_a_cache_item_is_kept_in_chunks_and_sent_whole(
+    client, make_grid, monkeypatch
+):
+    # memcached's default item limit is 1 MiB; a grid at the block limit's page is more.
+    monkeypatch.setattr(responses, "BODY_CHUNK_BYTES", 100)
+    grid = make_grid()
+    url = f"/{grid.public_id}"
+    sent = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
+    key = rendered_key(grid.public_id, response_part("page", secret=False))
+    _, etag, _, chunks, _ = cache.get(key)
+    stored = cache.get_many(body_chunk_keys(key, etag, chunks))
+
+    response_bodies.clear()  # as another process: only the cache has the answer
+    sent_again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert chunks == -(-len(sent) // 100) > 1
+    assert all(len(chunk) <= 100 for chunk in stored.values())
+    assert sent_again.content == sent
+    assert sent_again.wsgi_request.resolver_match is None  # sent from the cache
+
+
+@pytest.mark.parametrize("part", ["page", "get"])
+def test_a_grid_at_the_block_limit_is_cached_by_a_default_memcached(client, make_grid, part):
+    # Its gzipped page (1.1 MB) and /get (1.4 MB) are over memcached's default item size.
+    needs_memcached("memcached's item size is what this pins")
+    colours = random.Random(6)
+    side = 500
+    blocks = [
+        [[colours.randrange(256) for _ in range(3)] + [4] for _ in range(side)] for _ in range(side)
+    ]
+    grid = make_grid(width=side, height=side, blocks=blocks)
+    url = f"/{grid.public_id}" if part == "page" else f"/get/{grid.public_id}"
+    sent = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
+    assert len(sent) > 1024 * 1024
+
+    response_bodies.clear()  # as another process: only memcached has it
+    cached = load_response(grid.public_id, part)
+
+    assert cached is not None
+    assert cached.gzipped == sent
+
+
+def test_a_response_the_cache_did_not_keep_is_logged(client, make_grid, monkeypatch, caplog):
+    monkeypatch.setattr(responses, "cache", CacheRefusingWrites(cache, refusals=1))
+
+    assert client.get(f"/{make_grid().public_id}").status_code == 200
+
+    assert "The cache did not keep a" in caplog.text

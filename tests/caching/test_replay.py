@@ -3,6 +3,7 @@ Django sent for the same kind of request (grids/caching/replay.py)."""
 
 import io
 import logging
+import time
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 
-from grids.caching.keys import rendered_key
 from grids.caching.replay import ReplayCachedResponses, ResponseReplays, response_replays
 from grids.caching.responses import CachedResponse, store_response
 from grids.models import Grid
@@ -131,7 +131,7 @@ def test_an_answer_stored_anew_with_other_bytes_is_sent_by_django_not_replayed(
     for _ in range(2):
         wsgi_request(site, path)
     # Another process stored this grid's answer again, with other bytes (a new release).
-    store_response(rendered_key(grid.public_id, "page"), CachedResponse.of(b"other", "text/html"))
+    store_response(grid.public_id, "page", CachedResponse.of(b"other", "text/html"), time.time())
     requests_before = django_app.requests
 
     status, headers, body = wsgi_request(site, path)
