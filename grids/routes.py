@@ -30,6 +30,15 @@ HTTPS_REDIRECT_EXEMPT = [rf"^{POST}$", rf"^{GET}", rf"^{API_GRIDS}", rf"^{API_SE
 # first), so the request log masks what follows them.
 SECRET_ID_FOLLOWS = ("/" + SECRET_PAGE, "/" + API_SECRET_GRIDS.removeprefix(API))
 
+# A grid's id follows one of these (or the site's root) in any path: lines that belong to no
+# request have what follows them masked.
+GRID_ID_FOLLOWS = (
+    "/" + GET,
+    "/" + SECRET_PAGE,
+    "/" + API_GRIDS + "/",
+    "/" + API_SECRET_GRIDS.removeprefix(API),
+)
+
 # The API's paths: /post itself, and everything under these.
 API_PATHS_UNDER = ("/" + POST + "/", "/" + GET, "/" + API)
 

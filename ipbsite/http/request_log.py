@@ -1,12 +1,22 @@
 """Logs as JSON lines, one line per request, each tagged with its request id.
 
-A secret grid's id is the only key to it, so it must never reach a log: every line written
-through JsonLogFormatter has /secret/<id> (and /secret-grids/<id>) masked, whoever logged it
-(Django's "Not Found: /secret/..." warnings, a traceback, our own request line). Query strings
-and Referer headers are never logged.
+A secret grid's id is the only key to it, so it must never reach a log, nor any grid id that
+is not a public grid's: a student who calls from_web(id) without secret=True requests
+/get/<secret id>, and one who pastes it requests /<secret id>. So, whoever logged it (Django's
+"Not Found: ..." warnings, a traceback, gunicorn, our own request line):
+- /secret/<id> and /secret-grids/<id> are masked in every line, in any case and with any
+  number of slashes;
+- while a request is served, its path is written as sent only in its own request line and only
+  if it was answered (below 400) by a route of the site; every other line of the request, and
+  that line otherwise, has each part of the path that is not a word of the site's routes
+  masked;
+- a line outside any request (gunicorn's own: "Invalid request from ...") has whatever follows
+  any grid route masked.
+Query strings and Referer headers are never logged.
 """
 
 import contextvars
+import functools
 import logging
 import random
 import re
@@ -35,12 +45,23 @@ def skip_what_no_line_shows() -> None:
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_request_id", default=None
 )
-
-# Covers /secret/<id>, /get/secret/<id>, /secret/<id>/report and /api/secret-grids/<id>, in
-# paths and in full URLs, whatever the id looks like (a wrong id may be a real one mistyped).
-_SECRET_ID = re.compile(
-    "(" + "|".join(map(re.escape, routes.SECRET_ID_FOLLOWS)) + r")[^/\s?#\"'\\]+"
+# Its path as sent, and as other lines of the request write it.
+current_path_masking: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "current_path_masking", default=None
 )
+
+
+def _masking(prefixes) -> re.Pattern:
+    """What follows any of the prefixes, in paths and in full URLs, whatever the id looks like
+    (a wrong id may be a real one mistyped), in any case and with doubled slashes."""
+    spelled = ("/+".join(map(re.escape, prefix.split("/"))) for prefix in prefixes)
+    return re.compile("(" + "|".join(spelled) + r")[^/\s?#\"'\\]+", re.IGNORECASE)
+
+
+# /secret/<id>, /get/secret/<id>, /secret/<id>/report and /api/secret-grids/<id>.
+_SECRET_ID = _masking(routes.SECRET_ID_FOLLOWS)
+# Every route a grid id follows: for lines that belong to no request.
+_ANY_GRID_ID = _masking(routes.GRID_ID_FOLLOWS)
 # An incoming X-Request-ID is kept only if it is a short token: anything else (long, or with
 # spaces, quotes or newlines) could forge or bloat log lines, so we make our own instead.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
@@ -48,6 +69,45 @@ _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
 
 def redact_secret_ids(text: str) -> str:
     return _SECRET_ID.sub(r"\1<secret>", text)
+
+
+def redact_grid_ids(text: str) -> str:
+    return _ANY_GRID_ID.sub(r"\1<id>", text)
+
+
+@functools.cache
+def words_of_routes() -> frozenset[str]:
+    """Every fixed part of the site's URL patterns ("get", "secret", "about", "admin", ...),
+    lower-cased: what a logged path may show of a request no route answered."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    words = set()
+
+    def collect(patterns):
+        for pattern in patterns:
+            route = str(pattern.pattern).lstrip("^").rstrip("$")
+            words.update(
+                part.lower() for part in route.split("/") if part and not set("<(?[\\") & set(part)
+            )
+            if isinstance(pattern, URLResolver):
+                collect(pattern.url_patterns)
+            elif not isinstance(pattern, URLPattern):
+                raise TypeError(f"unexpected URL pattern {pattern!r}")
+
+    collect(get_resolver().url_patterns)
+    return frozenset(words)
+
+
+def path_with_unknown_parts_masked(path: str) -> str:
+    """The path with every part that is not a word of the site's routes written <id>."""
+    from django.conf import settings
+
+    if path.startswith("/" + settings.STATIC_URL.strip("/") + "/"):
+        return path  # our own files' names, which a 404 there should show
+    words = words_of_routes()
+    return "/".join(
+        part if not part or part.lower() in words else "<id>" for part in path.split("/")
+    )
 
 
 def request_id_for(meta) -> str:
@@ -74,7 +134,9 @@ class JsonLogFormatter(OrjsonFormatter):
         kwargs.setdefault("timestamp", "time")  # ISO 8601, UTC
         # Django passes the request (and runserver its socket) as `extra`: their reprs say
         # nothing the request line does not, so leave them out.
-        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request", "server_time"])
+        kwargs.setdefault(
+            "reserved_attrs", [*RESERVED_ATTRS, "request", "server_time", "path_checked"]
+        )
         super().__init__(*args, **kwargs)
 
     def add_fields(self, log_data, record, message_dict) -> None:
@@ -84,13 +146,24 @@ class JsonLogFormatter(OrjsonFormatter):
             log_data.setdefault("request_id", request_id)
 
     def format(self, record) -> str:
-        return redact_secret_ids(super().format(record))
+        masking = current_path_masking.get()
+        if masking is not None and not getattr(record, "path_checked", False):
+            sent, masked = masking
+            message = record.getMessage()
+            if sent in message:
+                record.msg, record.args = message.replace(sent, masked), None
+        # Secret ids first: /get/secret/<id> is also a /get/ route.
+        line = redact_secret_ids(super().format(record))
+        if current_request_id.get() is None:
+            line = redact_grid_ids(line)
+        return line
 
 
 def forget_request_id(**kwargs) -> None:
     """Connected to request_finished (SiteConfig.ready()): a thread's next line belongs to no
     request until the next one starts."""
     current_request_id.set(None)
+    current_path_masking.set(None)
 
 
 class RequestLogMiddleware:
@@ -105,6 +178,7 @@ class RequestLogMiddleware:
         # Kept until the response is closed (forget_request_id), not just until this returns:
         # Django logs a 4xx or 5xx ("Not Found: ...") after the last middleware is done.
         current_request_id.set(request_id)
+        current_path_masking.set((request.path, path_with_unknown_parts_masked(request.path)))
         started = time.perf_counter()
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
@@ -115,11 +189,15 @@ class RequestLogMiddleware:
         match = getattr(request, "resolver_match", None)
         # CachedResponseMiddleware answers before any URL is resolved, and names its route.
         route = match.view_name if match else getattr(request, "route_name", None)
-        log_request(request.method, request.path, route, response.status_code, started)
+        path = request.path
+        if route is None or response.status_code >= 400:
+            path = path_with_unknown_parts_masked(path)
+        log_request(request.method, path, route, response.status_code, started)
 
 
 def log_request(method: str, path: str, route: str | None, status: int, started: float) -> None:
-    """The request's line, under the request id in current_request_id."""
+    """The request's line, under the request id in current_request_id. `path` is written as
+    given: RequestLogMiddleware.log() says what of it may be."""
     path = redact_secret_ids(path)
     logger.log(
         logging.ERROR if status >= 500 else logging.INFO,
@@ -133,5 +211,6 @@ def log_request(method: str, path: str, route: str | None, status: int, started:
             "route": route,
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "path_checked": True,
         },
     )

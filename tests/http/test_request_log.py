@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import os
+import re
 
 import pytest
 
@@ -57,6 +58,17 @@ def test_secret_page_request_is_logged_as_json_without_its_id(client, make_grid,
         ("/api/secret-grids/{id}", False),
         ("/secret/{id}/report", False),
         ("/secret/{id}x/nothing/here", False),  # a mistyped id is as secret as the real one
+        # A student calling from_web(id) without secret=True, or pasting the id.
+        ("/get/{id}", False),
+        ("/{id}", False),
+        ("/api/grids/{id}", False),
+        ("/{id}/report", False),
+        # Case variants and doubled slashes, which no route answers.
+        ("/SECRET/{id}", False),
+        ("/Get/Secret/{id}", False),
+        ("//secret//{id}", False),
+        ("/get//secret/{id}", False),
+        ("/secret/{id}/", False),
     ],
 )
 def test_no_line_about_a_secret_grid_holds_its_id(client, make_grid, log_output, path, hidden):
@@ -67,7 +79,46 @@ def test_no_line_about_a_secret_grid_holds_its_id(client, make_grid, log_output,
     client.get(path.format(id=grid.public_id))
 
     assert request_lines(log_output)  # the request was logged...
-    assert grid.public_id not in log_output.getvalue()  # ...without the id
+    assert grid.public_id.lower() not in log_output.getvalue().lower()  # ...without the id
+
+
+@pytest.mark.parametrize("path", ["/get/{id}", "/{id}", "/get/{id}/", "/GET/{id}"])
+def test_an_id_that_names_no_public_grid_is_never_logged_as_sent(client, log_output, path):
+    client.get(path.format(id="Nope42x"))
+
+    (line,) = request_lines(log_output)
+    assert line["status"] == 404
+    assert "nope42x" not in log_output.getvalue().lower()
+    assert line["path"] == path.format(id="<id>")
+
+
+def test_a_public_grid_answered_is_logged_with_its_path(client, make_grid, log_output):
+    grid = make_grid()
+
+    client.get(f"/{grid.public_id}")
+    client.get(f"/get/{grid.public_id}")
+
+    assert [line["path"] for line in request_lines(log_output)] == [
+        f"/{grid.public_id}",
+        f"/get/{grid.public_id}",
+    ]
+
+
+def test_a_missing_static_file_is_logged_with_its_name(client, log_output):
+    client.get("/static/css/no-such-file.css")
+
+    (line,) = request_lines(log_output)
+    assert line["path"] == "/static/css/no-such-file.css"
+
+
+def test_lines_outside_any_request_have_what_follows_a_grid_route_masked(log_output):
+    # gunicorn's own lines, as "Invalid request from ..." quoting the request line.
+    logging.getLogger("gunicorn.error").warning(
+        "Invalid request: 'GET /get/Abc123 HTTP/1.1' '/GET//SECRET/Xyz789' /api/grids/Qrs456"
+    )
+
+    message = log_lines(log_output)[-1]["message"]
+    assert not {"Abc123", "Xyz789", "Qrs456"} & set(re.findall(r"\w+", message))
 
 
 def test_every_line_of_a_request_carries_its_request_id(client, log_output):
