@@ -154,6 +154,8 @@ MIDDLEWARE = [
     # the HTTPS redirect would refuse; probes every few seconds are also kept out of the logs.
     "ipbsite.http.health.HealthCheckMiddleware",
     "ipbsite.http.request_log.RequestLogMiddleware",
+    # A body sent in chunks has no length to read it by: 411, before anything reads it.
+    "ipbsite.http.length_required.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ipbsite.http.inline_styles.InlineStyleCSPMiddleware",
     # Above CachedResponseMiddleware, so its answers are refused in frames too.

@@ -32,13 +32,15 @@ from grids.caching.middleware import cached_response_route
 from grids.caching.responses import load_response
 from ipbsite.http.request_log import current_request_id, log_request, request_id_for
 
-# Django answers these itself, every time (they depend on the client's copy).
+# Django answers these itself, every time: they depend on the client's copy, or (a body sent in
+# chunks) are refused (ipbsite/http/length_required.py).
 CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_MATCH",
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_RANGE",
+    "HTTP_TRANSFER_ENCODING",
 )
 # Everything in the WSGI environ that Django's handler and the middleware above
 # CachedResponseMiddleware read to answer a cached grid route, besides the method.

@@ -274,6 +274,7 @@ def test_the_middleware_replayed_answers_stand_for_is_the_reviewed_list():
     assert above == [
         "ipbsite.http.health.HealthCheckMiddleware",
         "ipbsite.http.request_log.RequestLogMiddleware",
+        "ipbsite.http.length_required.LengthRequiredMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "ipbsite.http.inline_styles.InlineStyleCSPMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
