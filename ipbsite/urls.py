@@ -4,6 +4,7 @@ answers them ahead of the host check and the HTTPS redirect (docs/operating.md, 
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from grids import routes
@@ -17,6 +18,8 @@ api_docs = csp_update({"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4Il
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Typed without its slash, /admin would be taken for a grid's id and answer 404.
+    path("admin", RedirectView.as_view(pattern_name="admin:index", permanent=True)),
     # The API's OpenAPI schema: YAML, or JSON with ?format=json.
     path(routes.API + "schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(routes.API + "docs", api_docs, name="api-docs"),

@@ -9,6 +9,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipbsite.settings")
 
 django_application = get_wsgi_application()
 
+
+def refuse_to_serve_without_collected_static_files() -> None:
+    """With DEBUG off, every page links its static files by the hashed names collectstatic
+    writes in a manifest; without it each page answers 500. Say so once, at startup, instead.
+    Here, not in settings: manage.py's commands (migrate, collectstatic itself) must run."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if not settings.DEBUG and not manifest.exists():
+        raise ImproperlyConfigured(
+            f"Static files are not collected ({manifest} is missing): run "
+            "`python manage.py collectstatic --no-input` before starting the site "
+            "(docs/operating.md)."
+        )
+
+
+refuse_to_serve_without_collected_static_files()
+
 from grids.caching.replay import ReplayCachedResponses  # noqa: E402 (needs Django set up)
 
 # Warm grid pages and /get answers are sent again in front of Django (grids/caching/replay.py).
