@@ -3,8 +3,10 @@
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 from django.conf import settings
@@ -17,6 +19,10 @@ from tests.processes.services import free_port
 class SiteProcess:
     url: str
     process: subprocess.Popen
+    log: Path  # what gunicorn and the site wrote, stdout and stderr
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -48,6 +54,7 @@ def site_environment() -> dict:
 
 def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) -> SiteProcess:
     port = free_port()
+    log = Path(tempfile.mkstemp(prefix="ipb-gunicorn-", suffix=".log")[1])
     process = subprocess.Popen(
         [
             sys.executable,
@@ -68,14 +75,14 @@ def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) ->
         ],
         cwd=settings.BASE_DIR,
         env=env or site_environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
-    site = SiteProcess(url=f"http://127.0.0.1:{port}", process=process)
+    site = SiteProcess(url=f"http://127.0.0.1:{port}", process=process, log=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"gunicorn exited: {site.output()[-2000:]}")
         try:
             requests.get(f"{site.url}/about", timeout=5)
             return site
