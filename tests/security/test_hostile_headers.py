@@ -12,27 +12,10 @@ from django.contrib.auth.models import User
 
 from grids.throttling import client_address
 from tests.factories import post_payload
+from tests.headers import HEADERS_THE_SITE_READS
 
 pytestmark = pytest.mark.django_db
 
-HEADERS_THE_SITE_READS = [
-    "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_FORWARDED_PROTO",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PORT",
-    "HTTP_X_REQUEST_ID",
-    "HTTP_HOST",
-    "HTTP_ACCEPT_ENCODING",
-    "HTTP_ACCEPT",
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_USER_AGENT",
-    "HTTP_REFERER",
-    "HTTP_ORIGIN",
-    "HTTP_COOKIE",
-    "CONTENT_TYPE",
-    "REMOTE_ADDR",
-]
 
 HOSTILE_VALUES = [
     "203.0.113.9:50123",
