@@ -124,9 +124,7 @@ def test_a_grid_hidden_while_its_answer_is_built_keeps_no_cached_answer(
     assert client.get(path.format(grid.public_id)).status_code == status
 
 
-def test_a_response_stored_after_a_hide_from_a_read_before_it_is_never_served(
-    client, make_grid
-):
+def test_a_response_stored_after_a_hide_from_a_read_before_it_is_never_served(client, make_grid):
     # The race a slow cold build loses: the grid read, then hidden (its cache emptied), then
     # the response built from the read stored, while other requests come in.
     grid = make_grid()

@@ -16,9 +16,15 @@ from tests.factories import post_payload
 
 with warnings.catch_warnings():
     # Built at import, before tests/conftest.py collects the static files, so WhiteNoise finds
-    # no STATIC_ROOT and says so; these tests call only the API.
+    # no STATIC_ROOT and says so; these tests call only the API. For the same reason the app is
+    # put together here as ipbsite/wsgi.py does, without that module's refusal to start
+    # without collected static files.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
-    from ipbsite.wsgi import application
+    from django.core.wsgi import get_wsgi_application
+
+    from grids.caching.replay import ReplayCachedResponses
+
+    application = ReplayCachedResponses(get_wsgi_application())
 
 # Examples per operation in the fuzzing phase; the examples and coverage phases add their own
 # cases (schema boundaries and each constraint broken in turn). Measured: see docs/api.md, Fuzzing.
