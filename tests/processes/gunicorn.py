@@ -19,9 +19,12 @@ from tests.processes.services import free_port
 class SiteProcess:
     url: str
     process: subprocess.Popen
-    log: Path  # what gunicorn and the site wrote, stdout and stderr
+    log: Path  # what gunicorn and the site wrote, stdout and stderr, until it stops
+    final_output: str | None = None  # the log's text once it stopped, the file gone
 
     def output(self) -> str:
+        if self.final_output is not None:
+            return self.final_output
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
@@ -31,6 +34,8 @@ class SiteProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        self.final_output = self.output()
+        self.log.unlink(missing_ok=True)
 
 
 def site_environment() -> dict:
@@ -84,7 +89,8 @@ def start_gunicorn(extra_args: tuple[str, ...] = (), env: dict | None = None) ->
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {site.output()[-2000:]}")
         try:
-            requests.get(f"{site.url}/about", timeout=5)
+            # Plain HTTP whatever the settings say of HTTPS (grids/routes.py), and no page.
+            requests.get(f"{site.url}/healthz", timeout=5)
             return site
         except requests.RequestException:
             time.sleep(0.2)
