@@ -5,7 +5,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -17,6 +16,7 @@ from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
+from grids.site_url import client_url_constants
 from grids.throttling import anonymous_reporter, client_address, over_limit
 
 
@@ -44,15 +44,7 @@ class AboutView(TemplateView):
     template_name = "grids/about.html"
 
     def get_context_data(self, **kwargs):
-        # The client's three URL constants, pointed at this site (CONTRACT.md, The URLs).
-        absolute = self.request.build_absolute_uri
-        client_urls = {
-            "_POST_URL": absolute(reverse("api:post")),
-            "_GET_URL_PUBLIC": absolute(reverse("api:get", kwargs={"public_id": "ID"})),
-            "_GET_URL_SECRET": absolute(reverse("api:get-secret", kwargs={"public_id": "ID"})),
-        }
-        client_urls = {name: url.replace("/ID", "/{0}") for name, url in client_urls.items()}
-        return super().get_context_data(client_urls=client_urls, **kwargs)
+        return super().get_context_data(client_urls=client_url_constants(), **kwargs)
 
 
 class GridPageView(View):

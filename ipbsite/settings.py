@@ -1,14 +1,16 @@
 """Settings for ipbsite: one module, every deployment value from an environment variable.
 
 Self-hosters set variables, not modules. docs/operating.md's "Settings" table lists each
-variable, its default and what production wants; keep the two in step. No other module reads
-os.environ.
+variable, its default and what production wants; keep the two in step. No other module of
+the site reads os.environ; gunicorn.conf.py reads gunicorn's own two (IPB_BIND and
+WEB_CONCURRENCY), listed in the same table.
 """
 
 import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -68,11 +70,55 @@ def env_secret(name: str, development_default: str) -> str:
     return development_default
 
 
+def env_site_url(name: str, development_default: str) -> str:
+    """The site's address as students type it: a scheme and a host name (and a port), no path.
+    Required with DEBUG off, like the secrets: no request is trusted to say it."""
+    value = os.environ.get(name, "").strip()
+    if not value and DEBUG:
+        value = development_default
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it to the site's address as students type it, e.g. "
+            "https://blocks.school.example (see docs/operating.md, Settings), or set "
+            "DJANGO_DEBUG=true for local development."
+        )
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address with a host name and nothing after "
+            f"it, such as https://blocks.school.example, not {value!r}. The site is served from "
+            "the root of its host name."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "development-only-secret-key-never-use-in-production")
 # Salt of the public grid ids (grids/ids.py). Changing it after launch changes every new id
 # and breaks nothing old, but two sites with one salt hand out the same ids: set your own.
 HASHIDS_SALT = env_secret("HASHIDS_SALT", "development-only-hashids-salt")
+
+# Every absolute URL the site writes where no request should decide it (the client's URL
+# constants on /about, and whatever a cached page, a download or a command prints) starts with
+# this: grids/site_url.py. The one exception is the URL a post answers with, which names the
+# host the student reached, as the original did (docs/api.md).
+IPB_SITE_URL = env_site_url("IPB_SITE_URL", "http://127.0.0.1:8000")
+# The site's links start at the root of its host name whatever the request says: a SCRIPT_NAME
+# from a server or a proxy would otherwise prefix every link in a page that is then cached and
+# sent to everyone.
+FORCE_SCRIPT_NAME = ""
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -26,6 +26,8 @@ What stays true:
 import time
 from dataclasses import dataclass
 
+from django.core.handlers.wsgi import get_script_name
+
 from grids.caching.keys import response_part
 from grids.caching.memory import NewestKept
 from grids.caching.middleware import cached_response_route
@@ -154,7 +156,8 @@ class ReplayCachedResponses:
                         (name, value) for name, value in headers if name.lower() != "x-request-id"
                     ),
                     route_name=route_name,
-                    path=environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+                    # request.path as Django makes it (FORCE_SCRIPT_NAME, ipbsite/settings.py)
+                    path=get_script_name(environ) + environ.get("PATH_INFO", ""),
                 ),
             )
         return response

@@ -151,7 +151,12 @@ def test_posts_go_through_and_a_warning_is_logged_while_the_cache_is_down(client
 
 @pytest.mark.parametrize("rate", ["120 per minute", "120/fortnight", "/minute", "many/minute"])
 def test_a_mistyped_post_rate_stops_the_site_at_startup(rate):
-    env = {"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "k", "HASHIDS_SALT": "s"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "k",
+        "HASHIDS_SALT": "s",
+        "IPB_SITE_URL": "https://blocks.school.example",
+    }
 
     started = subprocess.run(
         [sys.executable, "-c", "import ipbsite.settings"],

@@ -286,3 +286,16 @@ def test_the_production_entry_point_replays_in_front_of_django():
 
     assert isinstance(ipbsite.wsgi.application, ReplayCachedResponses)
     assert ipbsite.wsgi.application.django_application is ipbsite.wsgi.django_application
+
+
+def test_a_cached_page_keeps_no_prefix_from_the_request_that_built_it(site, make_grid):
+    # A server or proxy that sets SCRIPT_NAME for one request must not move every visitor's
+    # links elsewhere for as long as the page stays cached (FORCE_SCRIPT_NAME, settings.py).
+    grid = make_grid()
+    built = wsgi_request(site, f"/{grid.public_id}", SCRIPT_NAME="/elsewhere")
+    sent_again = wsgi_request(site, f"/{grid.public_id}")
+
+    for status, _, body in (built, sent_again):
+        assert status == "200 OK"
+        assert b"/elsewhere" not in body
+        assert b'"/static/' in body  # the page's links, from the site's root

@@ -75,6 +75,7 @@ def test_readyz_answers_503_json_when_the_database_is_down():
         "DJANGO_SETTINGS_MODULE": "ipbsite.settings",
         "DJANGO_SECRET_KEY": "k",
         "HASHIDS_SALT": "s",
+        "IPB_SITE_URL": "https://blocks.school.example",
         "DATABASE_URL": f"postgres://ipb@127.0.0.1:{closed_port()}/ipb",
         "DJANGO_LOG_LEVEL": "CRITICAL",
     }

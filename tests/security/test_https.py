@@ -22,6 +22,7 @@ HTTPS_PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "HASHIDS_SALT": secrets.token_urlsafe(16),
     "DJANGO_ALLOWED_HOSTS": "blocks.example.org",
+    "IPB_SITE_URL": "https://blocks.example.org",
     "DJANGO_SECURE_SSL_REDIRECT": "true",
 }
 

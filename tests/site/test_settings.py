@@ -22,6 +22,7 @@ print("SETTINGS=" + json.dumps({
     "cache": settings.CACHES["default"],
     "database": settings.DATABASES["default"]["ENGINE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "site_url": settings.IPB_SITE_URL,
 }, default=str))
 """
 
@@ -38,7 +39,12 @@ def start_site(**env) -> subprocess.CompletedProcess:
     )
 
 
-SECRETS = {"DJANGO_SECRET_KEY": "k", "HASHIDS_SALT": "s"}
+# What the site needs to start with DEBUG off.
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "k",
+    "HASHIDS_SALT": "s",
+    "IPB_SITE_URL": "https://blocks.school.example",
+}
 
 
 def settings_of(**env) -> dict:
@@ -48,9 +54,9 @@ def settings_of(**env) -> dict:
     return json.loads(line.removeprefix("SETTINGS="))
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "HASHIDS_SALT"])
-def test_site_refuses_to_start_on_development_secrets_with_debug_off(missing):
-    env = {name: value for name, value in SECRETS.items() if name != missing}
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "HASHIDS_SALT", "IPB_SITE_URL"])
+def test_site_refuses_to_start_on_development_defaults_with_debug_off(missing):
+    env = {name: value for name, value in REQUIRED.items() if name != missing}
 
     started = start_site(**env)
 
@@ -62,9 +68,45 @@ def test_debug_allows_the_development_secrets():
     assert start_site(DJANGO_DEBUG="true").returncode == 0
 
 
+def test_debug_gives_the_development_servers_address():
+    assert settings_of(DJANGO_DEBUG="true")["site_url"] == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("https://blocks.school.example", "https://blocks.school.example"),
+        ("https://blocks.school.example/", "https://blocks.school.example"),
+        (" http://10.0.0.5:8080 ", "http://10.0.0.5:8080"),
+        ("http://[2001:db8::1]:8000", "http://[2001:db8::1]:8000"),
+    ],
+)
+def test_the_sites_address_is_kept_without_a_trailing_slash(given, kept):
+    assert settings_of(**{**REQUIRED, "IPB_SITE_URL": given})["site_url"] == kept
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "blocks.school.example",
+        "ftp://blocks.school.example",
+        "https://",
+        "https://blocks.school.example/blocks",
+        "https://blocks.school.example/?a=1",
+        "https://user@blocks.school.example",
+        "https://blocks.school.example:port",
+    ],
+)
+def test_a_site_address_that_is_not_a_host_stops_the_site_at_startup(given):
+    started = start_site(**{**REQUIRED, "IPB_SITE_URL": given})
+
+    assert started.returncode != 0
+    assert "IPB_SITE_URL must be an http:// or https:// address" in started.stderr
+
+
 def test_proxy_headers_are_ignored_unless_a_proxy_is_trusted():
-    plain = settings_of(**SECRETS)
-    proxied = settings_of(IPB_TRUSTED_PROXY_COUNT="1", **SECRETS)
+    plain = settings_of(**REQUIRED)
+    proxied = settings_of(IPB_TRUSTED_PROXY_COUNT="1", **REQUIRED)
 
     assert (plain["proxy_ssl"], plain["forwarded_host"]) == (None, False)
     assert proxied["proxy_ssl"] == ["HTTP_X_FORWARDED_PROTO", "https"]
@@ -72,7 +114,7 @@ def test_proxy_headers_are_ignored_unless_a_proxy_is_trusted():
 
 
 def test_memcached_servers_build_a_pymemcache_cache_with_lowercase_options():
-    shown = settings_of(MEMCACHED_SERVERS="10.0.0.5:11211, 10.0.0.6:11211", **SECRETS)
+    shown = settings_of(MEMCACHED_SERVERS="10.0.0.5:11211, 10.0.0.6:11211", **REQUIRED)
 
     cache = shown["cache"]
     assert cache["BACKEND"] == "ipbsite.memcached.PersistentPyMemcacheCache"
@@ -82,7 +124,7 @@ def test_memcached_servers_build_a_pymemcache_cache_with_lowercase_options():
 
 
 def test_defaults_are_sqlite_and_local_memory():
-    shown = settings_of(**SECRETS)
+    shown = settings_of(**REQUIRED)
 
     assert shown["database"] == "django.db.backends.sqlite3"
     assert shown["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -107,5 +149,5 @@ def test_post_behind_a_trusted_proxy_answers_the_url_the_student_reached(client,
 
 
 def test_database_health_checks_are_off_unless_asked_for():
-    assert settings_of(**SECRETS)["health_checks"] is False
-    assert settings_of(**SECRETS, DJANGO_CONN_HEALTH_CHECKS="true")["health_checks"] is True
+    assert settings_of(**REQUIRED)["health_checks"] is False
+    assert settings_of(**REQUIRED, DJANGO_CONN_HEALTH_CHECKS="true")["health_checks"] is True
