@@ -5,6 +5,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from ipbsite.memory import unmap_large_blocks_when_freed
+
+# First, before anything large is allocated and freed (ipbsite/memory.py says why).
+unmap_large_blocks_when_freed()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipbsite.settings")
 
 django_application = get_wsgi_application()

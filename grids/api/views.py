@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.views import exception_handler
 
 from grids.api.negotiation import JSONOnlyNegotiation
-from grids.api.parsers import release_parsed_body
+from grids.api.parsers import one_large_post_at_a_time, release_parsed_body
 from grids.api.schema import fetch_grid_schema, post_grid_schema
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
@@ -38,12 +38,14 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @post_grid_schema
     def create(self, request, *args, **kwargs):
-        try:
-            serializer = self.get_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            grid = serializer.save()
-        finally:  # stored or refused: the blocks' lists may go before the answer
-            release_parsed_body(request)
+        # Before request.data is first read: a large body waits for its turn unread.
+        with one_large_post_at_a_time(request):
+            try:
+                serializer = self.get_serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                grid = serializer.save()
+            finally:  # stored or refused: the blocks' lists may go before the answer
+                release_parsed_body(request)
         # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
         url = request.build_absolute_uri(grid.get_absolute_url())
         # One key, always JSON (JSONOnlyNegotiation): written by orjson into a plain response,
