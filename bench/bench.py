@@ -292,6 +292,16 @@ def square_grid_body(rng: random.Random) -> bytes:
     return post_body(blocks)
 
 
+def block_limit_grid_body(rng: random.Random) -> bytes:
+    """A 500x500 grid in random colours, at IPB_MAX_BLOCKS' default: its gzipped page and /get
+    are larger than memcached's default 1 MB item (issue 22)."""
+    blocks = [
+        [[rng.randrange(256), rng.randrange(256), rng.randrange(256), 1] for _ in range(500)]
+        for _ in range(500)
+    ]
+    return post_body(blocks, lines_on=False)
+
+
 def seed(site: Server, args: argparse.Namespace) -> Seeded:
     rng = random.Random(6)
     small_body, starry_body = OUT_DIR / "post-10x10.json", OUT_DIR / "post-125x100.json"
@@ -624,6 +634,31 @@ def target_checks(result: dict, on_postgres: bool) -> list[str]:
     return lines
 
 
+# A warm answer is sent from the cache; one that was never stored is drawn again every time.
+WARM_OF_COLD_AT_MOST = 0.2
+
+
+def block_limit_checks(site: Server, args: argparse.Namespace) -> list[str]:
+    """The page and /get of a grid at the block limit, cold and warm: each answer is kept in
+    the cache like any other, in chunks where memcached's items are too small, so a warm request
+    costs a fraction of the cold one that drew it (issue 22)."""
+    grid_id = post(site, block_limit_grid_body(random.Random(22)))
+    lines = []
+    for endpoint in (
+        Endpoint("page 500x500", f"/{grid_id}", is_page=True),
+        Endpoint("/get 500x500", f"/{routes.GET}{grid_id}", is_page=True),
+    ):
+        measure_single_requests(site, endpoint, 4 * args.workers, cold=True)
+        share = endpoint.alone_server_ms / endpoint.cold_server_ms
+        lines.append(
+            f"{'ok  ' if share <= WARM_OF_COLD_AT_MOST else 'MISS'} {endpoint.name} warm: "
+            f"{endpoint.alone_server_ms:.1f} ms server time, {share:.0%} of its cold "
+            f"{endpoint.cold_server_ms:.1f} ms (<= {WARM_OF_COLD_AT_MOST:.0%}); "
+            f"{endpoint.bytes_gzip:,} bytes gzipped, {endpoint.alone_ms:.1f} ms client-side"
+        )
+    return lines
+
+
 def million_checks(at_thousand: dict, at_million: dict) -> list[str]:
     """p99 and req/s at a million against a thousand, and the share of the framework's limit
     at both: the two tables run minutes apart, so when the machine's load changed in between,
@@ -702,6 +737,8 @@ def main() -> None:
         print_table(f"{count:,} grids", first)
         print("\nTargets (issue 6):\n")
         print_list(target_checks(first, on_postgres))
+        print("\nGrids at the block limit (issue 22):\n")
+        print_list(block_limit_checks(servers["site"], args))
         if args.million:
             delete_grids_after(before_posts)  # the load's posts: keep the home page the same
             print("\nCopying grids into PostgreSQL up to 1,000,000 ...", flush=True)
