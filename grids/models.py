@@ -269,8 +269,19 @@ class Grid(models.Model):
 
     def record_report(self, *, reason: str, details: str, reporter: str) -> "Report":
         """Store a visitor's report; past the site's threshold, hide the grid until a teacher
-        looks (IPB_AUTO_HIDE_AFTER_REPORTS, off when 0)."""
-        report = Report.objects.create(grid=self, reason=reason, details=details, reporter=reporter)
+        looks (IPB_AUTO_HIDE_AFTER_REPORTS, off when 0).
+
+        A further report from the same reporter on a grid whose report from them is still
+        open adds its note to that one: a whole school shares one address, so these are often
+        several students, but one open report per address keeps the list a teacher reads short.
+        """
+        report = self.reports.filter(reporter=reporter, resolved_at=None).first()
+        if report is None:
+            report = Report.objects.create(
+                grid=self, reason=reason, details=details, reporter=reporter
+            )
+        else:
+            report.add_note(reason=reason, details=details)
         threshold = settings.IPB_AUTO_HIDE_AFTER_REPORTS
         if threshold and self.state == GridState.PUBLISHED:
             open_reports = self.reports.filter(resolved_at=None)
@@ -357,6 +368,15 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.grid.public_id})"
+
+    def add_note(self, *, reason: str, details: str) -> None:
+        """A further report of the same grid from the same reporter, added to this one."""
+        note = details.strip()
+        if reason != self.reason:
+            note = f"({self.Reason(reason).label}) {note}".strip()
+        if note:
+            self.details = f"{self.details}\n\n{note}" if self.details else note
+            self.save(update_fields=["details"])
 
 
 @functools.lru_cache(maxsize=16)

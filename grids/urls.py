@@ -21,7 +21,13 @@ urlpatterns = [
         views.ReportGridView.as_view(secret=True),
         name="secret-report",
     ),
+    path(
+        routes.SECRET_PAGE + "<grid_id:public_id>/report/sent",
+        views.ReportSentView.as_view(secret=True),
+        name="secret-report-sent",
+    ),
     # Last: a grid id is any short run of letters and digits, so the fixed pages above win.
     path("<grid_id:public_id>", views.GridPageView.as_view(), name="page"),
     path("<grid_id:public_id>/report", views.ReportGridView.as_view(), name="report"),
+    path("<grid_id:public_id>/report/sent", views.ReportSentView.as_view(), name="report-sent"),
 ]

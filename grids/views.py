@@ -139,11 +139,29 @@ class ReportGridView(View):
             details=form.cleaned_data["details"],
             reporter=anonymous_reporter(request),
         )
-        return render(request, "grids/report_thanks.html", {"grid": grid})
+        # Post, redirect, get: reloading the thanks never sends the report again.
+        route = "grids:secret-report-sent" if grid.secret else "grids:report-sent"
+        response = redirect(route, public_id=grid.public_id)
+        response.status_code = 303  # "see this other page", fetched with GET
+        return response
 
     def form_page(self, request, grid, form, status=200):
-        context = {"grid": grid, "form": form}
+        # The grid's picture, so the visitor sees which grid they are about to report.
+        context = {
+            "grid": grid,
+            "form": form,
+            "thumbnail_uri": thumbnail_uris([grid])[grid.public_id],
+        }
         return render(request, "grids/report_form.html", context, status=status)
+
+
+class ReportSentView(ReportGridView):
+    """The thanks after a report, at its own address (ReportGridView.post says why)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, public_id):
+        return render(request, "grids/report_thanks.html", {"grid": self.get_grid()})
 
 
 class RandomGridView(View):

@@ -33,13 +33,93 @@ def test_report_form_offers_the_reasons_and_a_csrf_token(client, make_grid):
         assert f'value="{value}"' in html
 
 
+def test_the_report_form_chooses_no_reason_for_the_visitor(client, make_grid):
+    grid = make_grid()
+
+    html = client.get(f"/{grid.public_id}/report").content.decode()
+
+    assert "checked" not in html
+    assert "---------" not in html
+    assert 'value=""' not in html
+
+
+def test_the_report_form_shows_the_grids_picture(client, make_grid):
+    grid = make_grid()
+
+    html = client.get(f"/{grid.public_id}/report").content.decode()
+
+    assert 'src="data:image/png;base64,' in html
+    assert f"Grid {grid.public_id}, the one you are reporting" in html
+
+
+def test_a_report_without_a_reason_says_to_choose_one(client, make_grid):
+    grid = make_grid()
+
+    response = client.post(f"/{grid.public_id}/report", {"details": "rude"})
+
+    assert response.status_code == 400
+    assert "Choose what is wrong with this grid." in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("prefix", ["", "/secret"])
+def test_a_report_is_thanked_at_its_own_address_so_a_reload_never_sends_it_again(
+    client, make_grid, prefix
+):
+    grid = make_grid(secret=bool(prefix))
+
+    response = report(client, grid, prefix=prefix)
+    thanks = f"{prefix}/{grid.public_id}/report/sent"
+    reloads = [client.get(thanks) for _ in range(3)]
+
+    assert response.status_code == 303
+    assert response["Location"] == thanks
+    assert all(reload.status_code == 200 for reload in reloads)
+    assert "Thank you" in reloads[0].content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_the_thanks_of_a_hidden_grid_is_not_found(client, make_grid):
+    grid = make_grid(state=GridState.HIDDEN)
+
+    assert client.get(f"/{grid.public_id}/report/sent").status_code == 404
+
+
+def test_a_further_report_from_the_same_address_adds_its_note_to_the_open_one(client, make_grid):
+    grid = make_grid()
+
+    report(client, grid, details="mean words in row 2")
+    again = report(client, grid, reason="personal", details="and a phone number")
+    report(client, grid, address="10.0.0.2", details="from another school")
+
+    assert again.status_code == 303  # thanked the same
+    first, other = Report.objects.order_by("created_at")
+    assert first.reason == "hurtful"
+    assert first.details == (
+        "mean words in row 2\n\n(Shows someone's personal information) and a phone number"
+    )
+    assert other.details == "from another school"
+
+
+def test_a_report_after_a_teachers_decision_is_a_new_one(client, make_grid, django_user_model):
+    grid = make_grid()
+    report(client, grid, details="first")
+    teacher = django_user_model.objects.create_user("t")
+    Grid.objects.filter(pk=grid.pk).hide(by=teacher, reason="Looked at it")
+    Grid.objects.filter(pk=grid.pk).unhide(by=teacher)
+
+    report(client, grid, details="again")
+
+    assert Report.objects.count() == 2
+
+
 def test_a_report_is_stored_anonymously_and_thanked(client, make_grid):
     grid = make_grid()
 
     response = report(client, grid, details="mean words in row 2")
 
-    assert response.status_code == 200
-    assert "Thank you" in response.content.decode()
+    assert response.status_code == 303
+    assert "Thank you" in client.get(response["Location"]).content.decode()
     stored = Report.objects.get()
     assert (stored.grid, stored.reason, stored.details) == (grid, "hurtful", "mean words in row 2")
     assert "10.0.0.1" not in stored.reporter
@@ -49,7 +129,7 @@ def test_a_report_is_stored_anonymously_and_thanked(client, make_grid):
 def test_a_secret_grid_can_be_reported_at_its_secret_address(client, make_grid):
     grid = make_grid(secret=True)
 
-    assert report(client, grid, prefix="/secret").status_code == 200
+    assert report(client, grid, prefix="/secret").status_code == 303
     assert report(client, grid).status_code == 404
     assert Report.objects.count() == 1
 
@@ -89,9 +169,10 @@ def test_one_address_cannot_flood_reports(client, make_grid, settings):
     statuses = [report(client, grid).status_code for _ in range(5)]
     other_address = report(client, grid, address="10.0.0.2").status_code
 
-    assert statuses == [200, 200, 200, 429, 429]
-    assert other_address == 200
-    assert Report.objects.count() == 4
+    assert statuses == [303, 303, 303, 429, 429]
+    assert other_address == 303
+    # The first address's three are one open report, with their notes (none here).
+    assert Report.objects.count() == 2
 
 
 def test_throttled_report_says_when_to_retry(client, make_grid, settings):
@@ -133,7 +214,8 @@ def test_grid_is_hidden_after_reports_from_enough_distinct_addresses(client, mak
     assert (
         grid.hidden_reason == "Hidden automatically after reports from 3 visitors (hurtful, spam)."
     )
-    assert Report.objects.filter(resolved_at=None).count() == 4  # left for a teacher to review
+    # Left for a teacher to review: one open report per address.
+    assert Report.objects.filter(resolved_at=None).count() == 3
     assert client.get(f"/get/{grid.public_id}").status_code == 404
 
 
@@ -160,4 +242,4 @@ def test_reports_from_behind_a_trusted_proxy_count_the_real_address(client, make
             HTTP_X_FORWARDED_FOR=f"203.0.113.9, {student_address}",
         ).status_code
 
-    assert [via_proxy("10.1.1.1"), via_proxy("10.1.1.2"), via_proxy("10.1.1.1")] == [200, 200, 429]
+    assert [via_proxy("10.1.1.1"), via_proxy("10.1.1.2"), via_proxy("10.1.1.1")] == [303, 303, 429]
