@@ -23,6 +23,23 @@ from grids.models import Grid, GridState, Report
 from grids.views import grid_page_pieces, thumbnail_uris
 from ipbsite.http.inline_styles import allow_inline_style
 
+# The admin is the teachers' moderation room, not "Django administration".
+admin.site.site_header = "ipythonblocks moderation"
+admin.site.site_title = "ipythonblocks moderation"
+admin.site.index_title = "Grids and reports"
+
+
+def python_version_as_written(version) -> str:
+    """sys.version_info as the client sends it, [3, 11, 7, "final", 0], as people write it:
+    3.11.7 (3.13.0rc1 for a release candidate)."""
+    try:
+        major, minor, micro, level, serial = version
+    except (TypeError, ValueError):
+        return str(version)
+    levels = {"alpha": "a", "beta": "b", "candidate": "rc"}
+    written = f"{major}.{minor}.{micro}"
+    return written if level == "final" else f"{written}{levels.get(level, level)}{serial}"
+
 
 def grid_id_from_search(term: str) -> str:
     """A pasted grid URL ("https://site/secret/abc?x#y") searches for its id ("abc")."""
@@ -30,8 +47,9 @@ def grid_id_from_search(term: str) -> str:
     if "/" not in term:
         return term
     segments = [segment for segment in urlsplit(term).path.split("/") if segment]
-    if segments and segments[-1] == "report":
-        segments.pop()
+    for page_of_the_grid in ("sent", "report"):  # /<id>/report and /<id>/report/sent
+        if segments and segments[-1] == page_of_the_grid:
+            segments.pop()
     return segments[-1] if segments else term
 
 
@@ -42,17 +60,20 @@ class HideReasonForm(forms.Form):
         "Shows someone's personal information",
         "Spam or advertising",
     ]
+    OTHER = "other"  # not "": an empty value would match the form's empty initial, checked
     reason = forms.ChoiceField(
-        choices=[(reason, reason) for reason in REASONS] + [("", "Other (type it below)")],
+        choices=[(reason, reason) for reason in REASONS] + [(OTHER, "Other (type it below)")],
         required=False,
         widget=forms.RadioSelect,
-        initial=REASONS[0],
+        # No reason chosen until the teacher chooses one: a preselected one was recorded
+        # whenever a teacher hid a grid without looking at the list.
     )
     other_reason = forms.CharField(max_length=300, required=False, label="Other reason")
 
     def clean(self):
         cleaned = super().clean()
-        reason = cleaned.get("other_reason", "").strip() or cleaned.get("reason", "")
+        chosen = cleaned.get("reason", "")
+        reason = cleaned.get("other_reason", "").strip() or ("" if chosen == self.OTHER else chosen)
         if not reason:
             raise forms.ValidationError("Pick a reason or type one.")
         cleaned["hide_reason"] = reason
@@ -84,6 +105,21 @@ class ReportedFilter(admin.SimpleListFilter):
             return queryset.filter(reports__isnull=False).distinct()
         if self.value() == "none":
             return queryset.filter(reports__isnull=True)
+        return queryset
+
+
+class ReportStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(resolved_at=None)
+        if self.value() == "resolved":
+            return queryset.exclude(resolved_at=None)
         return queryset
 
 
@@ -135,7 +171,7 @@ class GridAdmin(ReadOnlyAdmin):
         "created_at",
         "ipb_class",
         "ipb_version",
-        "python_version",
+        "python_version_as_written",
         "size",
         "lines_on",
     ]
@@ -152,7 +188,7 @@ class GridAdmin(ReadOnlyAdmin):
                     "size",
                     "lines_on",
                     "ipb_version",
-                    "python_version",
+                    "python_version_as_written",
                 ]
             },
         ),
@@ -210,9 +246,11 @@ class GridAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Grid")
     def preview(self, grid):
+        # The picture is the row's link to the grid's admin page: its text is the link's name.
         return format_html(
-            '<img class="grid-thumbnail" src="{}" alt="" width="48" height="48">',
+            '<img class="grid-thumbnail" src="{}" alt="Grid {}" width="48" height="48">',
             thumbnail_uris([grid])[grid.public_id],
+            grid.public_id,
         )
 
     @admin.display(description="Id", ordering="public_id")
@@ -224,6 +262,10 @@ class GridAdmin(ReadOnlyAdmin):
     @admin.display(description="Size")
     def size(self, grid):
         return f"{grid.width} × {grid.height}"
+
+    @admin.display(description="Python version")
+    def python_version_as_written(self, grid):
+        return python_version_as_written(grid.python_version)
 
     @admin.display(description="Open reports", ordering="open_report_count")
     def open_reports(self, grid):
@@ -291,7 +333,7 @@ class GridAdmin(ReadOnlyAdmin):
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "grid_link", "reason", "details", "resolved_at"]
-    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter), "created_at"]
+    list_filter = [ReportStatusFilter, "reason", "created_at"]
     search_fields = ["grid__public_id__exact"]  # as GridAdmin's
     list_select_related = ["grid"]
     readonly_fields = ["grid", "reason", "details", "created_at", "resolved_at"]

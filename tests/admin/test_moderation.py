@@ -298,3 +298,62 @@ def test_teachers_actions_are_logged_with_their_name(teacher_client, make_grid, 
         ("unhide", "ms.frizzle"),
         ("delete", "ms.frizzle"),
     ]
+
+
+def test_the_hide_form_chooses_no_reason_for_the_teacher(teacher_client, make_grid):
+    asked = run_action(teacher_client, "hide_grids", [make_grid()]).content.decode()
+
+    assert "Why are you hiding it?" in asked
+    assert "checked" not in asked
+
+
+def test_the_admin_is_branded_for_moderation(teacher_client):
+    html = teacher_client.get("/admin/").content.decode()
+
+    assert "ipythonblocks moderation" in html
+    assert "Django administration" not in html
+
+
+@pytest.mark.parametrize(
+    ("sent", "written"),
+    [
+        ([3, 11, 7, "final", 0], "3.11.7"),
+        ([3, 13, 0, "candidate", 1], "3.13.0rc1"),
+        ([2, 7, 18, "beta", 2], "2.7.18b2"),
+    ],
+)
+def test_a_grids_python_version_shows_as_people_write_it(teacher_client, make_grid, sent, written):
+    grid = make_grid(python_version=sent)
+
+    html = teacher_client.get(f"{CHANGELIST}{grid.pk}/change/").content.decode()
+
+    assert f'<div class="readonly">{written}</div>' in html
+
+
+def test_each_thumbnail_link_in_the_list_is_named_after_its_grid(teacher_client, make_grid):
+    grid = make_grid()
+
+    html = teacher_client.get(CHANGELIST).content.decode()
+
+    assert f'alt="Grid {grid.public_id}"' in html
+    assert 'alt=""' not in html
+
+
+def test_reports_are_filtered_as_open_or_resolved(teacher_client, teacher, make_grid):
+    open_grid, decided_grid = make_grid(), make_grid()
+    open_grid.record_report(reason="spam", details="open one", reporter="a")
+    decided_grid.record_report(reason="spam", details="decided one", reporter="b")
+    Grid.objects.filter(pk=decided_grid.pk).hide(by=teacher, reason="Spam or advertising")
+
+    listing = teacher_client.get("/admin/grids/report/").content.decode()
+    open_only = teacher_client.get("/admin/grids/report/?status=open").content.decode()
+    resolved = teacher_client.get("/admin/grids/report/?status=resolved").content.decode()
+
+    assert "By status" in listing
+    assert ">Open</a>" in listing
+    assert ">Resolved</a>" in listing
+    assert "Not empty" not in listing
+    assert "open one" in open_only
+    assert "decided one" not in open_only
+    assert "decided one" in resolved
+    assert "open one" not in resolved
