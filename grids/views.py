@@ -16,7 +16,8 @@ from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
-from grids.site_url import client_url_constants
+from grids.site_url import absolute_url, client_url_constants
+from grids.snippets import remix_snippet
 from grids.throttling import anonymous_reporter, client_address, over_limit
 
 
@@ -76,7 +77,13 @@ class GridPageView(View):
         except Grid.DoesNotExist:
             return None
         pieces = grid_page_pieces(grid, blocks_json=grid.blocks_json)
-        context = {"grid": grid, "rendered": pieces["table"], "code_cells": pieces["code"]}
+        context = {
+            "grid": grid,
+            "rendered": pieces["table"],
+            "code_cells": pieces["code"],
+            "remix_snippet": remix_snippet(grid),
+            "page_url": absolute_url(grid.get_absolute_url()),
+        }
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
         html = render_to_string(self.template_name, context, request)
         return CachedResponse.of(

@@ -35,3 +35,19 @@ def browser_context(chromium) -> Iterator:
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
     yield context
     context.close()
+
+
+# A host name for the site as a school's network serves it: plain http:// on a name that is not
+# localhost, where browsers give pages no clipboard API (not a secure context).
+SCHOOL_HOST = "blocks.school.test"
+
+
+@pytest.fixture(scope="session")
+def school_network_chromium(chromium) -> Iterator:
+    """Chromium that resolves SCHOOL_HOST to this machine, as a school's DNS would."""
+    browser = chromium.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {SCHOOL_HOST} 127.0.0.1"],
+    )
+    yield browser
+    browser.close()

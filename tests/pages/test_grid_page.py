@@ -1,4 +1,5 @@
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -47,9 +48,51 @@ def test_grid_page_draws_every_block_in_its_colour(client, make_grid):
 def test_grid_page_shows_how_to_remix_it(client, make_grid):
     grid = make_grid(ipb_class="ImageGrid")
 
-    html = client.get(f"/{grid.public_id}").content.decode()
+    html = unescape(client.get(f"/{grid.public_id}").content.decode())
 
     assert f"ImageGrid.from_web('{grid.public_id}')" in html
+
+
+def test_the_remix_snippet_points_the_client_at_this_site_first(client, make_grid, settings):
+    settings.IPB_SITE_URL = "http://blocks.school.example"
+    grid = make_grid()
+
+    html = unescape(client.get(f"/{grid.public_id}").content.decode())
+
+    assert (
+        "import ipythonblocks.ipythonblocks as ipb\n"
+        "ipb._POST_URL = 'http://blocks.school.example/post'\n"
+        "ipb._GET_URL_PUBLIC = 'http://blocks.school.example/get/{0}'\n"
+        "ipb._GET_URL_SECRET = 'http://blocks.school.example/get/secret/{0}'\n"
+        "from ipythonblocks import BlockGrid\n"
+        f"grid = BlockGrid.from_web('{grid.public_id}')\n"
+        "grid</code>"
+    ) in html
+
+
+def test_on_ipythonblocks_org_the_remix_snippet_needs_no_setup(client, make_grid, settings):
+    settings.IPB_SITE_URL = "https://www.ipythonblocks.org"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    grid = make_grid()
+
+    html = unescape(client.get(f"/{grid.public_id}").content.decode())
+
+    assert '<code id="remix-snippet">from ipythonblocks import BlockGrid\n' in html
+    assert "_POST_URL" not in html
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_the_copy_link_button_copies_the_pages_address_on_this_site(
+    client, make_grid, settings, secret
+):
+    settings.IPB_SITE_URL = "https://blocks.school.example"
+    grid = make_grid(secret=secret)
+
+    html = client.get(grid.get_absolute_url()).content.decode()
+
+    url = f"https://blocks.school.example{grid.get_absolute_url()}"
+    assert f'data-copy-text="{url}"' in html
+    assert ("only people with its link can open it" in html) is secret
 
 
 def test_secret_grid_page_shows_remix_with_secret_true(client, make_grid):
@@ -58,7 +101,7 @@ def test_secret_grid_page_shows_remix_with_secret_true(client, make_grid):
     response = client.get(f"/secret/{grid.public_id}")
 
     assert response.status_code == 200
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert f"BlockGrid.from_web('{grid.public_id}', secret=True)" in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
 
