@@ -40,7 +40,8 @@ application = ReplayCachedResponses(django_application)
 
 
 def load_what_first_requests_would_wait_for() -> None:
-    """Compile the public pages' templates and Pygments' lexer now, as a worker starts.
+    """Compile the public pages' templates, Pygments' lexer and the colour names now, as a worker
+    starts.
 
     Otherwise a worker's first grid page waits for the template engine and its first code cell
     for the lexer's regular expressions, a tenth of a second and more: after every deploy and
@@ -49,10 +50,12 @@ def load_what_first_requests_would_wait_for() -> None:
     from django.template.loader import get_template
 
     from grids.rendering.code import highlight_code_cells
+    from grids.rendering.description import colour_name
 
     for name in ("grids/grid_detail.html", "grids/home.html", "404.html"):
         get_template(name)
     highlight_code_cells(["for block in grid:\n    block.red = 255  # warm-up"])
+    colour_name(0, 0, 0)  # its table of names, about 70 ms to build
 
 
 load_what_first_requests_would_wait_for()

@@ -28,10 +28,11 @@ from operator import itemgetter
 import orjson
 from django.utils.safestring import SafeString, mark_safe
 
+from grids.rendering.description import describe_grid
 from grids.rendering.types import GridLike
 
 # Bump whenever the output of render_grid() changes: cached renderings are keyed by it.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 # An id usable unescaped in both HTML and a CSS `#id` selector (which cannot start with a digit).
 _DOM_ID = re.compile(r"[A-Za-z][A-Za-z0-9-]*\Z")
@@ -52,6 +53,8 @@ class RenderedGrid:
     # Per-grid size rules, without a <style> tag: the template adds one carrying the CSP nonce.
     css: str
     table: SafeString
+    # The grid in words, its accessible name (grids/rendering/description.py).
+    description: str
 
 
 def render_grid(grid: GridLike, dom_id: str, blocks_json: str | None = None) -> RenderedGrid:
@@ -72,10 +75,16 @@ def render_grid(grid: GridLike, dom_id: str, blocks_json: str | None = None) -> 
     rows = _table_rows(numbers, width, sizes, common_size)
     lines = "lines-on" if grid.lines_on else "lines-off"
     table = (
-        f'<table id="{dom_id}" class="blockgrid {lines}" data-ipb-class="{grid.ipb_class}">'
-        f"{rows}</table>"
+        # Hidden from assistive technology, which would walk every empty cell: the page names
+        # the grid in words and reads single blocks out on request (grid_detail.html).
+        f'<table id="{dom_id}" class="blockgrid {lines}" data-ipb-class="{grid.ipb_class}" '
+        f'aria-hidden="true">{rows}</table>'
     )
-    return RenderedGrid(css=_size_css(dom_id, sizes, common_size), table=mark_safe(table))
+    return RenderedGrid(
+        css=_size_css(dom_id, sizes, common_size),
+        table=mark_safe(table),
+        description=describe_grid(grid.ipb_class, width, height, numbers),
+    )
 
 
 def _flat_blocks(grid: GridLike, width: int, height: int, blocks_json: str | None) -> list:

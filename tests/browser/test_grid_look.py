@@ -95,6 +95,7 @@ def screenshot_table(context, html: str, artifact: Path) -> tuple[Image.Image, d
     page = context.new_page()
     if html.startswith("http"):
         page.goto(html)
+        show_actual_size(page)
     else:
         page.set_content(html)
     table = page.locator("table.blockgrid")
@@ -106,6 +107,16 @@ def screenshot_table(context, html: str, artifact: Path) -> tuple[Image.Image, d
     png = page.screenshot(path=artifact, clip=clip)
     page.close()
     return Image.open(io.BytesIO(png)).convert("RGB"), box
+
+
+def show_actual_size(page) -> None:
+    """The grid page fits a grid to its frame (static/grids/js/grid-fit.js); its "Actual size"
+    shows it as the notebook draws it. The button shows only where the fit changed the size."""
+    page.wait_for_function("document.querySelector('.grid-scaler').hasAttribute('data-scale')")
+    toggle = page.get_by_role("button", name="Actual size")
+    if toggle.is_visible():
+        toggle.click()
+    assert page.locator(".grid-scaler").get_attribute("data-scale") == "1"
 
 
 def test_table_looks_exactly_like_the_notebook(browser_context, case):
