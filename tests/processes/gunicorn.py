@@ -12,7 +12,7 @@ import requests
 from django.conf import settings
 
 from tests.factories import post_payload
-from tests.processes.services import free_port
+from tests.processes.services import free_port, stop_process
 
 
 @dataclass
@@ -28,12 +28,7 @@ class SiteProcess:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         self.final_output = self.output()
         self.log.unlink(missing_ok=True)
 

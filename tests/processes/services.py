@@ -17,6 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a server to stop, and make it if it does not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -28,7 +28,7 @@ from grids.models import Grid
 from tests.factories import post_payload
 from tests.needs import missing_service
 from tests.processes.gunicorn import SiteProcess, site_environment, start_gunicorn
-from tests.processes.services import free_port
+from tests.processes.services import free_port, stop_process
 
 SHIPPED_FILE = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
 SLOW_CLIENTS = 20
@@ -133,12 +133,7 @@ class Nginx:
             return probe.connect_ex(("127.0.0.1", port)) == 0
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ def test_admin_without_its_slash_redirects_to_the_admin(client):
     assert response["Location"] == "/admin/"
 
 
-def load_the_wsgi_application(static_root) -> subprocess.CompletedProcess:
+def run_in_production(command: list[str], static_root) -> subprocess.CompletedProcess:
+    """A Python command in the checkout, as production runs it: DEBUG off, its own secrets,
+    static files collected (or not) in static_root."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
@@ -26,13 +28,17 @@ def load_the_wsgi_application(static_root) -> subprocess.CompletedProcess:
         "DJANGO_STATIC_ROOT": str(static_root),
     }
     return subprocess.run(
-        [sys.executable, "-c", "import ipbsite.wsgi"],
+        [sys.executable, *command],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def load_the_wsgi_application(static_root) -> subprocess.CompletedProcess:
+    return run_in_production(["-c", "import ipbsite.wsgi"], static_root)
 
 
 def test_the_site_refuses_to_start_without_collected_static_files(tmp_path):
@@ -49,21 +55,6 @@ def test_the_site_starts_with_collected_static_files():
 
 
 def test_management_commands_run_without_collected_static_files(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "test-only-secret",
-        "HASHIDS_SALT": "test-only-salt",
-        "IPB_SITE_URL": "https://blocks.school.example",
-        "DJANGO_STATIC_ROOT": str(tmp_path),
-    }
-    checked = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    checked = run_in_production(["manage.py", "check"], tmp_path)
 
     assert checked.returncode == 0, checked.stderr[-2000:]
