@@ -12,11 +12,18 @@ import sys
 # became a new mapping, and the page measurably slower. Other C libraries lack or ignore mallopt.
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
+# One heap for all of a worker's threads. Each thread otherwise gets a heap of its own, which
+# the trim threshold does not shrink: after sixteen rounds of two largest grids at once, a
+# worker kept 31-32 MB above its idle size with a heap per thread, 16-18 in one heap (with the
+# collection after each large post, grids/api/parsers.py; bench/RESULTS.md). A worker runs two
+# threads (gunicorn.conf.py), so they rarely wait on each other's malloc.
+M_ARENA_MAX = -8
 MMAP_THRESHOLD_BYTES = 2 * 1024 * 1024
 
 
-def unmap_large_blocks_when_freed() -> None:
+def hand_freed_memory_back() -> None:
     libc = ctypes.CDLL(None) if sys.platform == "linux" else None
     if hasattr(libc, "mallopt"):
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
         libc.mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD_BYTES)
+        libc.mallopt(M_ARENA_MAX, 1)

@@ -5,10 +5,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from ipbsite.memory import unmap_large_blocks_when_freed
+from ipbsite.memory import hand_freed_memory_back
 
 # First, before anything large is allocated and freed (ipbsite/memory.py says why).
-unmap_large_blocks_when_freed()
+hand_freed_memory_back()
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipbsite.settings")
 

@@ -6,6 +6,7 @@ type and answers 415 when none matches, which would break every student, so our 
 matches every media type and reads the body as JSON whatever it is labelled.
 """
 
+import gc
 import json
 import re
 import threading
@@ -98,6 +99,12 @@ def one_large_post_at_a_time(request):
         yield
         # Only once stored: a body refused, which raises here, sent nothing to the database.
         let_go_of_what_the_database_connection_kept()
+        # DRF's serializers and fields sit in reference cycles, made while the grid's lists were
+        # alive and among them: until the collector runs they keep that memory from going back,
+        # and a worker's size crept up post after post (with one heap, ipbsite/memory.py: 31-32
+        # MB above idle after sixteen rounds of two largest grids, 16-18 with this collection;
+        # bench/RESULTS.md, issue 22). A large post is rare; a collection takes milliseconds.
+        gc.collect()
 
 
 def let_go_of_what_the_database_connection_kept() -> None:

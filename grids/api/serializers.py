@@ -84,6 +84,12 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
 
     def create(self, validated_data):
         grid_data = validated_data["grid_data"]
+        # Encoded now, as the database stores them, and the lists let go before the insert: the
+        # small objects the insert keeps (connection and query state) then land in memory of
+        # their own rather than among the grid's lists, whose arenas they would hold on to after
+        # the post (bench/RESULTS.md, issue 22). GridViewSet.create lets go of the parsed body
+        # first, which holds the same lists.
+        blocks = orjson.Fragment(orjson.dumps(grid_data.pop("blocks")))
         return Grid.objects.create(
             python_version=validated_data["python_version"],
             ipb_version=validated_data["ipb_version"],
@@ -93,7 +99,7 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
             width=grid_data["width"],
             height=grid_data["height"],
             lines_on=grid_data["lines_on"],
-            blocks=grid_data["blocks"],
+            blocks=blocks,
         )
 
 

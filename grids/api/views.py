@@ -43,9 +43,9 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
             try:
                 serializer = self.get_serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
-                grid = serializer.save()
-            finally:  # stored or refused: the blocks' lists may go before the answer
+            finally:  # valid or refused: the blocks' lists may go before the store or answer
                 release_parsed_body(request)
+            grid = serializer.save()
         # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
         url = request.build_absolute_uri(grid.get_absolute_url())
         # One key, always JSON (JSONOnlyNegotiation): written by orjson into a plain response,
