@@ -1,9 +1,10 @@
 """Moderation in the Django admin, for teachers, often on a phone.
 
 Grids are student work, so they are read-only here: a teacher finds a grid (by id or by pasting
-its URL), looks at it as the site shows it, and hides, unhides, approves or deletes it. Every
-action goes through the GridQuerySet verbs, so the admin and the rest of the site change a
-grid's state the same way, and Django's admin history records who did what.
+its URL), looks at it as the site shows it, and hides, unhides, approves or deletes it, from
+the list or with the buttons on the grid's own page. Every action goes through the GridQuerySet
+verbs, so the admin and the rest of the site change a grid's state the same way, and Django's
+admin history records who did what.
 
 The admin starts from Grid.objects.all() on purpose: moderators must see every grid, hidden,
 waiting and secret ones included.
@@ -13,10 +14,15 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from grids.caching.invalidation import unconfirmed
 from grids.models import Grid, GridState, Report
@@ -27,6 +33,27 @@ from ipbsite.http.inline_styles import allow_inline_style
 admin.site.site_header = "ipythonblocks moderation"
 admin.site.site_title = "ipythonblocks moderation"
 admin.site.index_title = "Grids and reports"
+# A teacher sees two lists, Grids and Reports: the sidebar listing them took a quarter of a
+# 1280 px screen, and the grid list's last columns scrolled out of sight behind the filters.
+admin.site.enable_nav_sidebar = False
+
+# The buttons on a grid's own page, by the grid's state, the first one the likely choice. Any
+# other verb would change nothing: unhide() touches only hidden grids, approve() only waiting ones.
+MODERATION_BUTTONS = {
+    GridState.PUBLISHED: [("hide", "Hide…")],
+    GridState.AWAITING_APPROVAL: [("approve", "Approve"), ("hide", "Hide…")],
+    GridState.HIDDEN: [("unhide", "Unhide")],
+}
+# The site hid it after reports, and left them open for a teacher (Grid.record_report): keeping
+# it hidden, with the teacher's own reason, answers them, as unhiding does.
+BUTTONS_FOR_A_GRID_THE_SITE_HID = [("hide", "Keep hidden…"), ("unhide", "Unhide")]
+
+
+def moderation_buttons_for(grid: Grid) -> list[tuple[str, str]]:
+    """(verb, label) of each button a grid's page offers a moderator."""
+    if grid.hidden_by_the_site:
+        return BUTTONS_FOR_A_GRID_THE_SITE_HID
+    return MODERATION_BUTTONS[grid.state]
 
 
 def python_version_as_written(version) -> str:
@@ -39,6 +66,16 @@ def python_version_as_written(version) -> str:
     levels = {"alpha": "a", "beta": "b", "candidate": "rc"}
     written = f"{major}.{minor}.{micro}"
     return written if level == "final" else f"{written}{levels.get(level, level)}{serial}"
+
+
+def grid_picture(request, rendered) -> dict:
+    """A grid's table as the site draws it, its size rules, allowed by the page's CSP, and the
+    grid in words, its accessible name (grids/rendering/description.py)."""
+    return {
+        "grid_style": allow_inline_style(request, rendered.css),
+        "grid_table": rendered.table,
+        "grid_description": rendered.description,
+    }
 
 
 def grid_id_from_search(term: str) -> str:
@@ -123,20 +160,6 @@ class ReportStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReportInline(admin.TabularInline):
-    model = Report
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "reason", "details", "resolved_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Grid)
 class GridAdmin(ReadOnlyAdmin):
     # What a teacher decides on comes first: a phone shows the first few columns unscrolled.
@@ -160,7 +183,6 @@ class GridAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     # Delete is Django's own action, with its confirmation page; it needs delete permission.
     actions = ["hide_grids", "unhide_grids", "approve_grids"]
-    inlines = [ReportInline]
     readonly_fields = [
         "grid_link",
         "state",
@@ -195,7 +217,8 @@ class GridAdmin(ReadOnlyAdmin):
     ]
 
     class Media:
-        css = {"all": ["grids/css/grid.css", "grids/css/pygments.css", "grids/css/admin.css"]}
+        # grids/css/admin.css is on every admin page: templates/admin/base_site.html.
+        css = {"all": ["grids/css/grid.css", "grids/css/pygments.css"]}
         js = ["grids/js/grid-tooltips.js"]
 
     def get_queryset(self, request):
@@ -216,18 +239,98 @@ class GridAdmin(ReadOnlyAdmin):
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, grid_id_from_search(search_term))
 
+    def get_urls(self):
+        # Before Django's own, whose "<path:object_id>/" would take these addresses too.
+        def button(verb, view):
+            view = self.admin_site.admin_view(require_POST(view))
+            return path(f"<path:object_id>/{verb}/", view, name=f"grids_grid_{verb}")
+
+        return [
+            button("hide", self.hide_view),
+            button("unhide", self.unhide_view),
+            button("approve", self.approve_view),
+            *super().get_urls(),
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The grid as the site draws it, with its code: templates/admin/grids/grid/change_form.html.
+        # What a teacher decides on comes first: the grid as the site draws it, its open
+        # reports and the buttons that apply, then its code and details
+        # (templates/admin/grids/grid/change_form.html).
         grid = self.get_object(request, object_id)
         if grid is not None:
             pieces = grid_page_pieces(grid)
+            reports = list(grid.reports.all())
             extra_context = {
                 **(extra_context or {}),
-                "grid_style": allow_inline_style(request, pieces["table"].css),
-                "grid_table": pieces["table"].table,
+                **grid_picture(request, pieces["table"]),
                 "grid_code_cells": pieces["code"],
+                "open_reports": [report for report in reports if report.resolved_at is None],
+                "answered_reports": [report for report in reports if report.resolved_at],
+                "moderation_buttons": self.buttons_on_the_grids_page(request, grid),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def buttons_on_the_grids_page(self, request, grid) -> list[dict]:
+        """Those that apply to the grid's state, each with its address; none for a teacher
+        who may not moderate."""
+        if not self.has_moderate_permission(request):
+            return []
+        return [
+            {"label": label, "url": self.with_list_filters(request, f"grids_grid_{verb}", grid)}
+            for verb, label in moderation_buttons_for(grid)
+        ]
+
+    def hide_view(self, request, object_id):
+        grid = self.grid_to_moderate(request, object_id)
+        if not self.button_applies(request, grid, "hide"):
+            return self.back_to_grid(request, grid)
+        asking = self.ask_why_then_hide(
+            request,
+            Grid.objects.filter(pk=grid.pk),
+            grid_page_url=self.with_list_filters(request, "grids_grid_change", grid),
+        )
+        return asking or self.back_to_grid(request, grid)
+
+    def unhide_view(self, request, object_id):
+        grid = self.grid_to_moderate(request, object_id)
+        if self.button_applies(request, grid, "unhide"):
+            self.unhide_grids(request, Grid.objects.filter(pk=grid.pk))
+        return self.back_to_grid(request, grid)
+
+    def approve_view(self, request, object_id):
+        grid = self.grid_to_moderate(request, object_id)
+        if self.button_applies(request, grid, "approve"):
+            self.approve_grids(request, Grid.objects.filter(pk=grid.pk))
+        return self.back_to_grid(request, grid)
+
+    def grid_to_moderate(self, request, object_id) -> Grid:
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        grid = self.get_object(request, object_id)
+        if grid is None:
+            raise Http404("No grid with this id.")
+        return grid
+
+    def button_applies(self, request, grid, verb: str) -> bool:
+        """False, and the teacher told so, when the grid's page was out of date: another
+        teacher (or another tab) had already changed the grid's state."""
+        if verb in dict(moderation_buttons_for(grid)):
+            return True
+        state = grid.get_state_display().lower()
+        self.message_user(
+            request, f"Nothing changed: grid {grid.public_id} is {state}.", messages.WARNING
+        )
+        return False
+
+    def back_to_grid(self, request, grid):
+        return redirect(self.with_list_filters(request, "grids_grid_change", grid))
+
+    def with_list_filters(self, request, url_name: str, grid) -> str:
+        """An admin URL of this grid that keeps the list's filters, so that "Close" on the
+        grid's page goes back to the list the teacher came from (say, "Open reports")."""
+        url = reverse(f"admin:{url_name}", args=[grid.pk])
+        filters = {"opts": self.opts, "preserved_filters": self.get_preserved_filters(request)}
+        return add_preserved_filters(filters, url)
 
     def delete_queryset(self, request, queryset):
         queryset.delete(by=request.user)
@@ -279,24 +382,44 @@ class GridAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Hide selected grids…", permissions=["moderate"])
     def hide_grids(self, request, queryset):
+        return self.ask_why_then_hide(request, queryset)
+
+    def ask_why_then_hide(self, request, queryset, *, grid_page_url: str | None = None):
+        """Hide these grids once the teacher has chosen why; until then, the page that asks.
+
+        For the list's action, or for one grid's Hide button when grid_page_url (its page) is
+        given. None once the grids are hidden: the caller says where the teacher goes next.
+        """
         form = HideReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["hide_reason"]
-            grids = list(queryset)
-            queryset.hide(by=request.user, reason=reason)
-            for grid in grids:
-                self.log_change(request, grid, f"Hidden: {reason}")
-            self.message_user(request, f"Hid {len(grids)} grid(s): {reason}", messages.SUCCESS)
-            self.warn_if_the_cache_did_not_confirm(request, grids)
-            return None
+        if not (form.is_bound and form.is_valid()):
+            return self.hide_page(request, list(queryset), form, grid_page_url)
+        reason = form.cleaned_data["hide_reason"]
+        grids = list(queryset)
+        queryset.hide(by=request.user, reason=reason)
+        for grid in grids:
+            self.log_change(request, grid, f"Hidden: {reason}")
+        self.message_user(request, f"Hid {len(grids)} grid(s): {reason}", messages.SUCCESS)
+        self.warn_if_the_cache_did_not_confirm(request, grids)
+        return None
+
+    def hide_page(self, request, grids, form, grid_page_url):
         context = {
             **self.admin_site.each_context(request),
-            "title": "Hide grids",
-            "grids": queryset,
+            "title": f"Hide grid {grids[0].public_id}" if len(grids) == 1 else "Hide grids",
+            "grids": grids,
             "form": form,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.opts,
+            "media": self.media,
+            "grid_page_url": grid_page_url,
+            # Grids the site hid after reports: the teacher keeps them hidden, with a reason.
+            "already_hidden": all(grid.state == GridState.HIDDEN for grid in grids),
+            # The list's action posts back to the list, with the grids ticked there.
+            "action_checkbox_name": None if grid_page_url else admin.helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": grid_page_url or request.get_full_path(),
         }
+        if len(grids) == 1:
+            # The teacher sees what they are hiding, not only its id.
+            context.update(grid_picture(request, grid_page_pieces(grids[0])["table"]))
         return TemplateResponse(request, "admin/grids/grid/hide_grids.html", context)
 
     @admin.action(description="Unhide selected grids", permissions=["moderate"])
