@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.checks import scrolls_sideways
 from tests.browser.conftest import SCHOOL_HOST
 from tests.factories import make_grid
 
@@ -46,9 +47,7 @@ def test_copy_buttons_put_the_link_and_the_snippet_on_the_clipboard(
     context.grant_permissions(["clipboard-write"], origin=live_server.url)
     page = context.new_page()
     page.goto(f"{site}{grid.get_absolute_url()}")
-    assert not page.evaluate(
-        "document.scrollingElement.scrollWidth > document.documentElement.clientWidth"
-    ), "the page scrolls sideways"
+    assert not scrolls_sideways(page)
     has_clipboard_api = page.evaluate("Boolean(navigator.clipboard) && window.isSecureContext")
     assert has_clipboard_api is (network == "secure")
 

@@ -6,10 +6,10 @@ import random
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from grids.rendering.description import colour_name
+from tests.browser.checks import scrolls_sideways, serious_violations
 from tests.factories import make_grid
 
 pytestmark = pytest.mark.browser
@@ -72,12 +72,6 @@ def scale(page) -> float:
     return float(page.locator(".grid-scaler").get_attribute("data-scale"))
 
 
-def scrolls_sideways(page) -> bool:
-    return page.evaluate(
-        "document.scrollingElement.scrollWidth > document.documentElement.clientWidth"
-    )
-
-
 def drawn_block_boxes(page, grid) -> list[dict]:
     """The drawn boxes of a few blocks: corners and the middle."""
     rows = page.locator("table.blockgrid tr")
@@ -137,10 +131,7 @@ def test_a_grid_fits_its_frame_and_keeps_its_shape(live_server, page, grid):
 def test_a_grid_page_has_no_serious_accessibility_violation(live_server, page, grid):
     open_grid_page(page, live_server, grid)
 
-    violations = Axe().run(page).response["violations"]
-
-    serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_the_grid_is_named_in_words_and_its_cells_are_not_walked(live_server, page, grid):

@@ -5,10 +5,10 @@ report again, and axe-core finds nothing serious on either page."""
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from grids.models import Report
+from tests.browser.checks import scrolls_sideways, serious_violations
 from tests.factories import make_grid
 
 pytestmark = pytest.mark.browser
@@ -18,22 +18,6 @@ SCREENS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
-SERIOUS = {"serious", "critical"}
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements)"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-
-
-def scrolls_sideways(page) -> bool:
-    return page.evaluate(
-        "document.scrollingElement.scrollWidth > document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.parametrize("screen", SCREENS)

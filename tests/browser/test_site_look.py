@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
+from tests.browser.checks import scrolls_sideways, serious_violations
 from tests.factories import checker_blocks, make_grid, solid_blocks
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,6 @@ SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
 SCHEMES = ("light", "dark")
-SERIOUS = {"serious", "critical"}
 # Every piece of code a page shows: inline, the remix snippet, the highlighted cells.
 CODE = "pre.snippet code, .code-cell .highlight pre, :not(pre) > code"
 SUNNY = (255, 200, 0)
@@ -82,21 +81,6 @@ def site(transactional_db, live_server) -> dict:
 def open_page(chromium, screen: str, scheme: str):
     context = chromium.new_context(device_scale_factor=1, color_scheme=scheme, **SCREENS[screen])
     return context, context.new_page()
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements)"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-
-
-def scrolls_sideways(page) -> bool:
-    return page.evaluate(
-        "document.scrollingElement.scrollWidth > document.documentElement.clientWidth"
-    )
 
 
 def focused(page) -> dict | None:

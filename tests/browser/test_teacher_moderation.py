@@ -6,11 +6,11 @@ every column of the list beside its filters, and give axe-core nothing serious."
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from grids.models import Grid, GridState, Report
+from tests.browser.checks import scrolls_sideways, serious_violations
 from tests.factories import make_grid
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "i
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
 SCREENS = {"phone": PHONE, "desktop": DESKTOP}
 PASSWORD = "a-long-class-password-42"
-SERIOUS = {"serious", "critical"}
 # The list's columns a teacher needs on a phone without scrolling the table: the tick box, the
 # picture (the row's link), the id, the state and the open reports.
 COLUMNS_A_PHONE_SHOWS = {
@@ -45,21 +44,6 @@ def log_in(page, live_server, teacher: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Grids and reports")).to_be_visible()
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements)"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-
-
-def scrolls_sideways(page) -> bool:
-    return page.evaluate(
-        "document.scrollingElement.scrollWidth > document.documentElement.clientWidth"
-    )
 
 
 def list_columns_in_sight(page) -> dict[str, bool]:
