@@ -29,6 +29,20 @@ def public_id_for(pk: int, salt: str) -> str:
     return _hashids(salt).encrypt(pk)
 
 
+# Answered before the URLconf (ipbsite/http/health.py), so not among its words.
+PATHS_BEFORE_THE_URLCONF = ("healthz", "readyz")
+
+
+def names_a_route(public_id: str) -> bool:
+    """Whether /<public_id> would be one of the site's own pages (/random, /about, ...), or a
+    word of its routes in any case: such an id is never given to a grid, whose page would be
+    out of reach (Grid.save skips its key)."""
+    from grids.routes import words_of_routes
+
+    word = public_id.lower()
+    return word in words_of_routes() or word in PATHS_BEFORE_THE_URLCONF
+
+
 @functools.lru_cache(maxsize=4)
 def _hashids(salt: str) -> Hashids:
     # Building one shuffles the alphabet by the salt, in pure Python: once per salt is enough.

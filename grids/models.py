@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from grids.caching.invalidation import forget_cached_grids
 from grids.fields import JSONTextField
-from grids.ids import new_secret_id, public_id_for
+from grids.ids import names_a_route, new_secret_id, public_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -238,12 +238,20 @@ class Grid(models.Model):
             # one insert, committed alone, not an insert and an update in a transaction.
             if self.pk is None:
                 self.pk = next_grid_pk()
+                while names_a_route(public_id_for(self.pk, settings.HASHIDS_SALT)):
+                    self.pk = next_grid_pk()  # /random is a page, never a grid's
             self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
             super().save(*args, **{**kwargs, "force_insert": True})
         else:
             # SQLite has no sequence to ask: the key exists only after the insert.
             with transaction.atomic():
                 super().save(*args, **kwargs)
+                while names_a_route(public_id_for(self.pk, settings.HASHIDS_SALT)):
+                    # /random is a page, never a grid's: this key goes unused, as a failed
+                    # insert's would (SQLite's AUTOINCREMENT never gives it again).
+                    models.QuerySet(Grid).filter(pk=self.pk).delete()
+                    self.pk = None
+                    super().save(*args, **kwargs)
                 self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
                 Grid.objects.filter(pk=self.pk).update(public_id=self.public_id)
 

@@ -7,8 +7,11 @@ cached whole (grids/caching/middleware.py), the API's 404s and 503s (is_api_path
 bench. Renaming a route is one edit here; tests/test_routes.py fails if another module still
 spells a prefix.
 
-Plain strings, no Django: ipbsite/settings.py reads them before Django is set up.
+Plain strings, and no Django at import: ipbsite/settings.py reads them before Django is set
+up. words_of_routes() reads the URLconf when first called.
 """
+
+import functools
 
 # What the ipythonblocks client calls (CONTRACT.md): fixed forever.
 POST = "post"
@@ -53,3 +56,27 @@ def is_api_path(path_info: str) -> bool:
     with those letters. path_info, not path: a site served under a prefix has the same routes.
     """
     return path_info == "/" + POST or path_info.startswith(API_PATHS_UNDER)
+
+
+@functools.cache
+def words_of_routes() -> frozenset[str]:
+    """Every fixed part of the site's URL patterns ("get", "secret", "about", "admin", ...),
+    lower-cased: what a logged path may show of a request no route answered
+    (ipbsite/http/request_log.py), and what no grid's id may be (grids/ids.py)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    words = set()
+
+    def collect(patterns):
+        for pattern in patterns:
+            route = str(pattern.pattern).lstrip("^").rstrip("$")
+            words.update(
+                part.lower() for part in route.split("/") if part and not set("<(?[\\") & set(part)
+            )
+            if isinstance(pattern, URLResolver):
+                collect(pattern.url_patterns)
+            elif not isinstance(pattern, URLPattern):
+                raise TypeError(f"unexpected URL pattern {pattern!r}")
+
+    collect(get_resolver().url_patterns)
+    return frozenset(words)

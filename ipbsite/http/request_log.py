@@ -16,7 +16,6 @@ Query strings and Referer headers are never logged.
 """
 
 import contextvars
-import functools
 import logging
 import random
 import re
@@ -75,36 +74,13 @@ def redact_grid_ids(text: str) -> str:
     return _ANY_GRID_ID.sub(r"\1<id>", text)
 
 
-@functools.cache
-def words_of_routes() -> frozenset[str]:
-    """Every fixed part of the site's URL patterns ("get", "secret", "about", "admin", ...),
-    lower-cased: what a logged path may show of a request no route answered."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    words = set()
-
-    def collect(patterns):
-        for pattern in patterns:
-            route = str(pattern.pattern).lstrip("^").rstrip("$")
-            words.update(
-                part.lower() for part in route.split("/") if part and not set("<(?[\\") & set(part)
-            )
-            if isinstance(pattern, URLResolver):
-                collect(pattern.url_patterns)
-            elif not isinstance(pattern, URLPattern):
-                raise TypeError(f"unexpected URL pattern {pattern!r}")
-
-    collect(get_resolver().url_patterns)
-    return frozenset(words)
-
-
 def path_with_unknown_parts_masked(path: str) -> str:
     """The path with every part that is not a word of the site's routes written <id>."""
     from django.conf import settings
 
     if path.startswith("/" + settings.STATIC_URL.strip("/") + "/"):
         return path  # our own files' names, which a 404 there should show
-    words = words_of_routes()
+    words = routes.words_of_routes()
     return "/".join(
         part if not part or part.lower() in words else "<id>" for part in path.split("/")
     )
