@@ -26,6 +26,22 @@ urlpatterns = [
         views.ReportSentView.as_view(secret=True),
         name="secret-report-sent",
     ),
+    path(
+        routes.SECRET_PAGE + "<grid_id:public_id>.json",
+        views.GridDownloadView.as_view(secret=True, kind="json"),
+        name="secret-download-json",
+    ),
+    path(
+        routes.SECRET_PAGE + "<grid_id:public_id>.ipynb",
+        views.GridDownloadView.as_view(secret=True, kind="ipynb"),
+        name="secret-download-ipynb",
+    ),
+    path("<grid_id:public_id>.json", views.GridDownloadView.as_view(), name="download-json"),
+    path(
+        "<grid_id:public_id>.ipynb",
+        views.GridDownloadView.as_view(kind="ipynb"),
+        name="download-ipynb",
+    ),
     # Last: a grid id is any short run of letters and digits, so the fixed pages above win.
     path("<grid_id:public_id>", views.GridPageView.as_view(), name="page"),
     path("<grid_id:public_id>/report", views.ReportGridView.as_view(), name="report"),

@@ -2,12 +2,14 @@
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views import View
 from django.views.generic import TemplateView
 
+from grids.api.serializers import grid_data_json
+from grids.caching.cache_control import allow_revalidated_caching
 from grids.caching.keys import response_part
 from grids.caching.pieces import cached_pieces, cached_renderings
 from grids.caching.responses import CachedResponse, build_and_cache_response
@@ -15,6 +17,7 @@ from grids.forms import ReportForm
 from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
+from grids.rendering.notebook import notebook_json
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
 from grids.site_url import absolute_url, client_url_constants
 from grids.snippets import remix_snippet
@@ -169,6 +172,30 @@ class ReportSentView(ReportGridView):
 
     def get(self, request, public_id):
         return render(request, "grids/report_thanks.html", {"grid": self.get_grid()})
+
+
+class GridDownloadView(View):
+    """A grid to keep: /<id>.json (what /get answers) and /<id>.ipynb (grids/rendering/
+    notebook.py), as files. Built from Grid.objects.reachable() on every request, not cached:
+    downloads are rare, and a hidden grid's are gone at once with nothing to forget."""
+
+    secret = False  # grids/urls.py passes secret=True for the /secret/ routes
+    kind = "json"  # or "ipynb"
+    CONTENT_TYPES = {"json": "application/json", "ipynb": "application/x-ipynb+json"}
+
+    def get(self, request, public_id):
+        grids = Grid.objects.reachable(secret=self.secret)
+        if self.kind == "json":
+            grid = get_object_or_404(grids.with_blocks_json(), public_id=public_id)
+            body = grid_data_json(grid)
+        else:
+            grid = get_object_or_404(grids, public_id=public_id)
+            body = notebook_json(grid)
+        response = HttpResponse(body, content_type=self.CONTENT_TYPES[self.kind])
+        response["Content-Disposition"] = f'attachment; filename="{grid.public_id}.{self.kind}"'
+        if self.secret:
+            response["X-Robots-Tag"] = "noindex"
+        return allow_revalidated_caching(response, secret=self.secret)
 
 
 class RandomGridView(View):

@@ -237,3 +237,24 @@ def test_unchanged_grid_page_revalidates_with_a_304(client, make_grid):
 
     assert again.status_code == 304
     assert again.content == b""
+
+
+def meta_properties(html: str) -> dict[str, str]:
+    """What a link preview reads: og: properties and twitter: names, unescaped."""
+    found = re.findall(r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)"', html)
+    return {key: unescape(value) for key, value in found}
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_a_pasted_grid_link_unfurls_with_its_title_words_and_address(
+    client, make_grid, settings, secret
+):
+    settings.IPB_SITE_URL = "https://blocks.school.example"
+    grid = make_grid(secret=secret, blocks=checker_blocks(3, 2))
+
+    meta = meta_properties(client.get(grid.get_absolute_url()).content.decode())
+
+    assert meta["og:title"] == f"BlockGrid {grid.public_id}"
+    assert meta["og:url"] == f"https://blocks.school.example{grid.get_absolute_url()}"
+    assert meta["og:description"].startswith("BlockGrid, 3 by 2 blocks, ")
+    assert meta["twitter:card"] == "summary_large_image"
