@@ -659,6 +659,26 @@ def block_limit_checks(site: Server, args: argparse.Namespace) -> list[str]:
     return lines
 
 
+PICTURE_COLD_MS_AT_MOST = 30.0
+
+
+def picture_checks(site: Server, args: argparse.Namespace) -> list[str]:
+    """/<id>.png of the starry night, cold and warm: drawn from the stored blocks in under
+    PICTURE_COLD_MS_AT_MOST, then sent from the cache like the page (issue 24)."""
+    grid_id = post(site, starry_night_body(args.data_dir))  # a copy no request has drawn yet
+    endpoint = Endpoint("png 125x100", f"/{grid_id}.png")
+    measure_single_requests(site, endpoint, 4 * args.workers, cold=True)
+    cold_ok = endpoint.cold_server_ms <= PICTURE_COLD_MS_AT_MOST
+    share = endpoint.alone_server_ms / endpoint.cold_server_ms
+    return [
+        f"{'ok  ' if cold_ok else 'MISS'} {endpoint.name} cold: {endpoint.cold_server_ms:.1f} ms "
+        f"server time (<= {PICTURE_COLD_MS_AT_MOST:.0f} ms); {endpoint.bytes_plain:,} bytes",
+        f"{'ok  ' if share <= WARM_OF_COLD_AT_MOST else 'MISS'} {endpoint.name} warm: "
+        f"{endpoint.alone_server_ms:.1f} ms server time, {share:.0%} of its cold "
+        f"(<= {WARM_OF_COLD_AT_MOST:.0%}); {endpoint.alone_ms:.1f} ms client-side",
+    ]
+
+
 def million_checks(at_thousand: dict, at_million: dict) -> list[str]:
     """p99 and req/s at a million against a thousand, and the share of the framework's limit
     at both: the two tables run minutes apart, so when the machine's load changed in between,
@@ -739,6 +759,8 @@ def main() -> None:
         print_list(target_checks(first, on_postgres))
         print("\nGrids at the block limit (issue 22):\n")
         print_list(block_limit_checks(servers["site"], args))
+        print("\nA grid's picture (issue 24):\n")
+        print_list(picture_checks(servers["site"], args))
         if args.million:
             delete_grids_after(before_posts)  # the load's posts: keep the home page the same
             print("\nCopying grids into PostgreSQL up to 1,000,000 ...", flush=True)

@@ -7,6 +7,23 @@ register_converter(GridIdConverter, "grid_id")
 
 app_name = "grids"
 
+
+def picture_routes(prefix: str, name_prefix: str, *, secret: bool) -> list:
+    return [
+        path(
+            f"{prefix}<grid_id:public_id>{ending}",
+            views.GridPictureView.as_view(secret=secret, part=part),
+            name=name_prefix + name,
+        )
+        for ending, name, part in (
+            (".png", "png", "png"),
+            (".svg", "svg", "svg"),
+            ("/thumbnail.png", "thumbnail", "thumbnail-png"),
+            ("/card.png", "card", "card-png"),
+        )
+    ]
+
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about", views.AboutView.as_view(), name="about"),
@@ -46,4 +63,8 @@ urlpatterns = [
     path("<grid_id:public_id>", views.GridPageView.as_view(), name="page"),
     path("<grid_id:public_id>/report", views.ReportGridView.as_view(), name="report"),
     path("<grid_id:public_id>/report/sent", views.ReportSentView.as_view(), name="report-sent"),
+    # A grid's pictures (grids/rendering/picture.py); grids/caching/middleware.py serves them
+    # warm from CACHED_PICTURE_ROUTES, which tests/caching/test_cached_responses.py holds to these.
+    *picture_routes(routes.SECRET_PAGE, "secret-", secret=True),
+    *picture_routes("", "", secret=False),
 ]

@@ -2,7 +2,7 @@
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views import View
@@ -18,6 +18,12 @@ from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
 from grids.rendering.notebook import notebook_json
+from grids.rendering.picture import (
+    grid_card_png,
+    grid_png,
+    grid_svg,
+    grid_thumbnail_picture_png,
+)
 from grids.rendering.png import grid_thumbnail_png, png_data_uri
 from grids.site_url import absolute_url, client_url_constants
 from grids.snippets import remix_snippet
@@ -209,3 +215,47 @@ class RandomGridView(View):
         response.status_code = 303
         response["Cache-Control"] = "no-store"
         return response
+
+
+class GridPictureView(View):
+    """A grid's picture (grids/rendering/picture.py), kept whole in the cache like its page and
+    served from there by CachedResponseMiddleware while the grid may be seen."""
+
+    secret = False  # grids/urls.py passes secret=True for the /secret/ routes
+    part = "png"  # a key of PICTURES
+    PICTURES = {
+        "png": (grid_png, "image/png"),
+        "svg": (lambda grid, blocks_json: grid_svg(grid, blocks_json).encode(), "image/svg+xml"),
+        "thumbnail-png": (grid_thumbnail_picture_png, "image/png"),
+        "card-png": (grid_card_png, "image/png"),
+    }
+
+    def get(self, request, public_id):
+        cached = build_and_cache_response(
+            public_id,
+            response_part(self.part, secret=self.secret),
+            build=lambda: self.build_answer(public_id),
+            still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
+        )
+        if cached is None:
+            return withheld_grid_picture(public_id, secret=self.secret)
+        return cached.response(request, secret=self.secret)
+
+    def reachable(self):
+        return Grid.objects.reachable(secret=self.secret)
+
+    def build_answer(self, public_id) -> CachedResponse | None:
+        grid = self.reachable().with_blocks_json().filter(public_id=public_id).first()
+        if grid is None:
+            return None
+        draw, content_type = self.PICTURES[self.part]
+        return CachedResponse.of(draw(grid, grid.blocks_json), content_type)
+
+
+def withheld_grid_picture(public_id: str, *, secret: bool):
+    """No picture of a grid that may not be seen: 410 if a moderator removed it, as its page
+    says, else 404 (a grid waiting for a teacher has a page that says so, but no picture)."""
+    grid = Grid.objects.withheld(secret=secret).filter(public_id=public_id).only("state").first()
+    if grid is None or grid.state != GridState.HIDDEN:
+        raise Http404
+    return HttpResponseGone()

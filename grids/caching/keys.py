@@ -1,12 +1,13 @@
 """The cache keys of what is built from a grid, and how long each is kept.
 
 Every piece (the HTML table, the highlighted code, the thumbnail) and every whole response (a
-grid's page and its /get JSON) has a key made from the grid's public id, the part's name and
-the renderer's version: a new renderer never reads an old rendering. Responses are kept per
+grid's page, its /get JSON, its pictures) has a key made from the grid's public id, the part's
+name and the renderer's version: a new renderer never reads an old rendering. Responses are kept per
 route kind, so a secret grid's page never answers at its public address.
 """
 
 from grids.rendering.html import RENDERER_VERSION
+from grids.rendering.picture import PICTURE_VERSION
 
 # Long enough to matter, short enough that a deleted grid's pieces do not sit in memcached
 # forever. Both backends evict the least recently used keys under memory pressure anyway.
@@ -24,8 +25,23 @@ MODERATED_LATELY_SECONDS = 600
 BODY_CHUNK_BYTES = 1024 * 1024 - 4096
 
 # Every piece and response cached per grid; forget_cached_grids() drops them all.
-RENDERED_PARTS = ("table", "code", "thumbnail", "page", "secret-page", "get", "secret-get")
-RESPONSE_PARTS = frozenset({"page", "secret-page", "get", "secret-get"})
+# The pictures' responses (grids/rendering/picture.py) are keyed by its version, not the table's.
+PICTURE_PARTS = frozenset(
+    prefix + name
+    for prefix in ("", "secret-")
+    for name in ("png", "svg", "thumbnail-png", "card-png")
+)
+RENDERED_PARTS = (
+    "table",
+    "code",
+    "thumbnail",
+    "page",
+    "secret-page",
+    "get",
+    "secret-get",
+    *sorted(PICTURE_PARTS),
+)
+RESPONSE_PARTS = frozenset({"page", "secret-page", "get", "secret-get", *PICTURE_PARTS})
 # Bump when what is stored under a response's key changes shape (2: a stamp naming the bodies'
 # key, where 1 was the whole response; 3: only the gzipped body under that key, where 2 kept
 # both bodies; 4: the body in chunks, and the stamp says when its grid was read): during a
@@ -42,6 +58,8 @@ def response_part(name: str, *, secret: bool) -> str:
 def rendered_key(public_id: str, part: str) -> str:
     if part not in RENDERED_PARTS:
         raise ValueError(f"unknown rendered part {part!r}; add it to RENDERED_PARTS")
+    if part in PICTURE_PARTS:
+        return f"grid:{public_id}:{part}:p{PICTURE_VERSION}a{RESPONSE_FORMAT}"
     if part in RESPONSE_PARTS:
         return f"grid:{public_id}:{part}:v{RENDERER_VERSION}a{RESPONSE_FORMAT}"
     return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"

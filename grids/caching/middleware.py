@@ -1,4 +1,4 @@
-"""Cached grid pages and /get responses, sent before most of the middleware runs.
+"""Cached grid pages, /get responses and pictures, sent before most of the middleware runs.
 
 A link to one grid can be opened by a whole school at once (issue 6). Once a grid's page or
 JSON is cached whole (grids/caching/responses.py), sending it needs none of what the rest of the
@@ -32,6 +32,22 @@ CACHED_RESPONSE_ROUTES = {
     "/" + routes.API_GRIDS + "/": ("api:grid-detail", "get", False),
     "/" + routes.API_SECRET_GRIDS: ("api:secret-grid-detail", "get", True),
 }
+# A grid's pictures, by the path before its id and the path after it (/<id>.png,
+# /secret/<id>/card.png); longer endings first, since /<id>/card.png also ends in ".png".
+CACHED_PICTURE_ROUTES = {
+    (prefix, ending): (f"grids:{secret_name}{name}", part, secret)
+    for prefix, secret_name, secret in (
+        ("/", "", False),
+        ("/" + routes.SECRET_PAGE, "secret-", True),
+    )
+    for ending, name, part in (
+        ("/thumbnail.png", "thumbnail", "thumbnail-png"),
+        ("/card.png", "card", "card-png"),
+        (".png", "png", "png"),
+        (".svg", "svg", "svg"),
+    )
+}
+PICTURE_ENDINGS = tuple(dict.fromkeys(ending for _, ending in CACHED_PICTURE_ROUTES))
 # DRF's views say which methods their route takes; the API's cached responses say the same.
 ALLOW_BY_PART = {"get": "GET, HEAD, OPTIONS"}
 
@@ -59,8 +75,20 @@ def cached_response_route(method: str, path_info: str):
     """(route name, response part, secret, public id) if the request may have a cached response."""
     if method not in ("GET", "HEAD"):
         return None
+    if path_info.endswith(PICTURE_ENDINGS):
+        return _cached_picture_route(path_info)
     prefix, _, public_id = path_info.rpartition("/")
     route = CACHED_RESPONSE_ROUTES.get(prefix + "/")
     if route is None or not is_well_formed_id(public_id):
         return None
     return (*route, public_id)
+
+
+def _cached_picture_route(path_info: str):
+    for ending in PICTURE_ENDINGS:
+        if path_info.endswith(ending):
+            prefix, _, public_id = path_info.removesuffix(ending).rpartition("/")
+            route = CACHED_PICTURE_ROUTES.get((prefix + "/", ending))
+            if route is not None and is_well_formed_id(public_id):
+                return (*route, public_id)
+    return None

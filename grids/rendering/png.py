@@ -1,4 +1,5 @@
 """Small PNG previews of grids: one pixel per block, written with the standard library only.
+(grids/rendering/picture.py draws the grid as the notebook does, through png_file().)
 
 Pages show them scaled up with CSS `image-rendering: pixelated` (the .grid-thumbnail class in
 static/grids/css/grid.css), so a 48x48 image stays crisp at any size.
@@ -34,12 +35,17 @@ def grid_thumbnail_png(grid: GridLike, max_side: int = 48) -> bytes:
     scanlines = [
         _FILTER_NONE + _rgb_bytes(grid.blocks[row], columns) for row in _nearest(height, out_height)
     ]
-    header = struct.pack(">IIBBBBB", out_width, out_height, _BIT_DEPTH, _COLOUR_TYPE_RGB, 0, 0, 0)
+    return png_file(out_width, out_height, zlib.compress(b"".join(scanlines), 9))
+
+
+def png_file(width: int, height: int, compressed_scanlines: bytes) -> bytes:
+    """An 8-bit RGB PNG around its image data: the zlib stream of its filtered scanlines."""
+    header = struct.pack(">IIBBBBB", width, height, _BIT_DEPTH, _COLOUR_TYPE_RGB, 0, 0, 0)
     return b"".join(
         [
             _PNG_SIGNATURE,
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(b"".join(scanlines), 9)),
+            _chunk(b"IDAT", compressed_scanlines),
             _chunk(b"IEND", b""),
         ]
     )

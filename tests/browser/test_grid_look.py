@@ -8,12 +8,12 @@ import io
 from pathlib import Path
 
 import pytest
-from ipythonblocks import BlockGrid, ImageGrid
 from PIL import Image, ImageChops
 
 from grids.models import Grid
 from grids.rendering.html import render_grid
-from tests.factories import checker_blocks, make_grid
+from tests.browser.notebook_grids import CASES, case_grid, notebook_page
+from tests.factories import make_grid
 
 pytestmark = pytest.mark.browser
 
@@ -23,49 +23,9 @@ TOOLTIPS_JS = REPO / "static" / "grids" / "js" / "grid-tooltips.js"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
-def mixed_size_blocks() -> list:
-    blocks = checker_blocks(4, 3, size=20)
-    for (row, col), size in {(0, 1): 5, (0, 2): 12, (1, 0): 8, (1, 3): 30, (2, 2): 1}.items():
-        blocks[row][col][3] = size
-    return blocks
-
-
-# name -> (blocks, lines_on, ipb_class); None stands for the starry night fixture.
-CASES = {
-    "lines-on": (checker_blocks(3, 2), True, "BlockGrid"),
-    "lines-off": (checker_blocks(3, 2), False, "BlockGrid"),
-    "one-block": ([[[200, 30, 90, 20]]], True, "BlockGrid"),
-    "mixed-sizes": (mixed_size_blocks(), True, "BlockGrid"),
-    "mixed-sizes-lines-off": (mixed_size_blocks(), False, "BlockGrid"),
-    "image-grid": (checker_blocks(5, 4, size=10), True, "ImageGrid"),
-    "starry-night": (None, True, "ImageGrid"),
-}
-
-
 @pytest.fixture(params=CASES)
 def case(request, starry_night) -> tuple[str, Grid]:
-    blocks, lines_on, ipb_class = CASES[request.param]
-    blocks = starry_night["blocks"] if blocks is None else blocks
-    grid = Grid(
-        width=len(blocks[0]),
-        height=len(blocks),
-        lines_on=lines_on,
-        blocks=blocks,
-        ipb_class=ipb_class,
-    )
-    return request.param, grid
-
-
-def notebook_page(grid: Grid) -> str:
-    """The notebook's picture of the grid, loaded the way from_web() loads it."""
-    grid_class = ImageGrid if grid.ipb_class == "ImageGrid" else BlockGrid
-    notebook_grid = grid_class(grid.width, grid.height, lines_on=grid.lines_on)
-    notebook_grid._load_simple_grid(grid.blocks)
-    return (
-        "<!DOCTYPE html><html><head><meta charset=utf-8>"
-        "<style>table{border-collapse:collapse}</style></head>"
-        f"<body>{notebook_grid._repr_html_()}</body></html>"
-    )
+    return request.param, case_grid(request.param, starry_night)
 
 
 def site_page(grid: Grid) -> str:

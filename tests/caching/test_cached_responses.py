@@ -15,10 +15,14 @@ from django.urls import resolve
 from grids.api.views import GridViewSet
 from grids.caching import responses
 from grids.caching.keys import body_chunk_keys, rendered_key, response_part
-from grids.caching.middleware import CACHED_RESPONSE_ROUTES
+from grids.caching.middleware import (
+    CACHED_PICTURE_ROUTES,
+    CACHED_RESPONSE_ROUTES,
+    cached_response_route,
+)
 from grids.caching.responses import ResponseBodies, load_response, response_bodies
 from grids.models import Grid
-from grids.views import GridPageView
+from grids.views import GridPageView, GridPictureView
 from tests.cache_faults import CacheRefusingWrites
 from tests.needs import needs_memcached
 
@@ -56,6 +60,27 @@ def test_each_cached_answer_route_is_the_urlconfs_route_of_that_name():
             view, initkwargs = match.func.cls, match.func.initkwargs
         assert initkwargs.get("secret", False) is secret, prefix
         assert part == ("page" if view is GridPageView else "get"), prefix
+
+
+def test_each_cached_picture_route_is_the_urlconfs_route_of_that_name():
+    assert len(CACHED_PICTURE_ROUTES) == 8
+    for (prefix, ending), (route_name, part, secret) in CACHED_PICTURE_ROUTES.items():
+        match = resolve(f"{prefix}abc123{ending}")
+        assert match.view_name == route_name
+        assert match.func.view_class is GridPictureView
+        assert match.func.view_initkwargs.get("secret", False) is secret, route_name
+        assert match.func.view_initkwargs["part"] == part, route_name
+        assert cached_response_route("GET", f"{prefix}abc123{ending}") == (
+            route_name,
+            part,
+            secret,
+            "abc123",
+        )
+
+
+@pytest.mark.parametrize("path", ["/abc.def.png", "/a/b.png", "/secret/x/y/card.png", "/.svg"])
+def test_a_path_that_names_no_picture_has_no_cached_route(path):
+    assert cached_response_route("GET", path) is None
 
 
 @pytest.mark.parametrize("accept_encoding", ["", "gzip, deflate"])

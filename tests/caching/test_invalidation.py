@@ -44,6 +44,8 @@ def rendered_grid(client, make_grid):
     client.get(f"/{grid.public_id}")  # the table and the code
     client.get("/")  # the thumbnail
     client.get(f"/get/{grid.public_id}")  # the JSON
+    for picture in (".png", ".svg", "/thumbnail.png", "/card.png"):
+        client.get(f"/{grid.public_id}{picture}")
     assert cached_parts(cache, grid) == PUBLIC_PARTS
     return grid
 

@@ -1,0 +1,51 @@
+"""The grids the browser tests draw, and the notebook's own HTML of each: what our table
+(test_grid_look.py) and our pictures (test_picture_look.py) are held to, pixel for pixel."""
+
+from ipythonblocks import BlockGrid, ImageGrid
+
+from grids.models import Grid
+from tests.factories import checker_blocks
+
+
+def mixed_size_blocks() -> list:
+    blocks = checker_blocks(4, 3, size=20)
+    for (row, col), size in {(0, 1): 5, (0, 2): 12, (1, 0): 8, (1, 3): 30, (2, 2): 1}.items():
+        blocks[row][col][3] = size
+    return blocks
+
+
+# name -> (blocks, lines_on, ipb_class); None stands for the starry night fixture.
+CASES = {
+    "lines-on": (checker_blocks(3, 2), True, "BlockGrid"),
+    "lines-off": (checker_blocks(3, 2), False, "BlockGrid"),
+    "one-block": ([[[200, 30, 90, 20]]], True, "BlockGrid"),
+    "mixed-sizes": (mixed_size_blocks(), True, "BlockGrid"),
+    "mixed-sizes-lines-off": (mixed_size_blocks(), False, "BlockGrid"),
+    "image-grid": (checker_blocks(5, 4, size=10), True, "ImageGrid"),
+    "starry-night": (None, True, "ImageGrid"),
+}
+
+
+def case_grid(name: str, starry_night: dict) -> Grid:
+    """The case's grid, unsaved."""
+    blocks, lines_on, ipb_class = CASES[name]
+    blocks = starry_night["blocks"] if blocks is None else blocks
+    return Grid(
+        width=len(blocks[0]),
+        height=len(blocks),
+        lines_on=lines_on,
+        blocks=blocks,
+        ipb_class=ipb_class,
+    )
+
+
+def notebook_page(grid: Grid) -> str:
+    """The notebook's picture of the grid, loaded the way from_web() loads it."""
+    grid_class = ImageGrid if grid.ipb_class == "ImageGrid" else BlockGrid
+    notebook_grid = grid_class(grid.width, grid.height, lines_on=grid.lines_on)
+    notebook_grid._load_simple_grid(grid.blocks)
+    return (
+        "<!DOCTYPE html><html><head><meta charset=utf-8>"
+        "<style>table{border-collapse:collapse}</style></head>"
+        f"<body>{notebook_grid._repr_html_()}</body></html>"
+    )
