@@ -120,8 +120,9 @@ class GridQuerySet(models.QuerySet):
 
     def delete(self, *, by=None):
         grids = list(self.values_list("pk", "public_id"))
+        remix_pages = remixes_and_parents_of([pk for pk, _ in grids])  # gone with the rows
         deleted = super().delete()
-        self._forget_and_log("delete", by, grids)
+        self._forget_and_log("delete", by, grids, also_forget=remix_pages)
         return deleted
 
     def _moderate(self, action: str, by, *, resolve_reports: bool = True, **changes) -> int:
@@ -135,12 +136,18 @@ class GridQuerySet(models.QuerySet):
                 # A teacher's decision answers the reports that led to it.
                 open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
                 open_reports.update(resolved_at=timezone.now())
-        self._forget_and_log(action, by, grids, reason=changes.get("hidden_reason"))
+        remix_pages = remixes_and_parents_of(pks)
+        self._forget_and_log(
+            action, by, grids, reason=changes.get("hidden_reason"), also_forget=remix_pages
+        )
         return changed
 
     @staticmethod
-    def _forget_and_log(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:
-        public_ids = [public_id for _, public_id in grids]
+    def _forget_and_log(
+        action: str, by, grids: list[tuple[int, str]], reason=None, also_forget=()
+    ) -> None:
+        # Their remixes' and parents' pages too, which link to them or list them.
+        public_ids = [public_id for _, public_id in grids] + list(also_forget)
         forget_cached_grids(public_ids)
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
@@ -195,6 +202,11 @@ class Grid(models.Model):
         help_text="Empty on a hidden grid means the site hid it after reports.",
     )
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # The grids this one's code pulled with from_web (grids/remixes.py), whatever their state:
+    # pages show only those the public may see.
+    remixed_from = models.ManyToManyField(
+        "self", symmetrical=False, related_name="remixes", blank=True
+    )
 
     objects = GridQuerySet.as_manager()
 
@@ -343,6 +355,15 @@ class ReservedGridKeys:
 
 
 reserved_grid_keys = ReservedGridKeys()
+
+
+def remixes_and_parents_of(pks: list[int]) -> list[str]:
+    """Public ids of the grids whose pages show these as a remix or as what it remixed."""
+    links = Grid.remixed_from.through.objects.filter(
+        models.Q(from_grid__in=pks) | models.Q(to_grid__in=pks)
+    )
+    related = {pk for pair in links.values_list("from_grid", "to_grid") for pk in pair}
+    return list(Grid.objects.filter(pk__in=related - set(pks)).values_list("public_id", flat=True))
 
 
 def next_grid_pk() -> int:

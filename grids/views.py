@@ -2,6 +2,7 @@
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -92,12 +93,40 @@ class GridPageView(View):
             "code_cells": pieces["code"],
             "remix_snippet": remix_snippet(grid),
             "page_url": absolute_url(grid.get_absolute_url()),
+            **remix_links(grid),
         }
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
         html = render_to_string(self.template_name, context, request)
         return CachedResponse.of(
             html.encode(), "text/html; charset=utf-8", request.csp_style_hashes
         )
+
+
+# Remixes a grid's page lists, the newest first, and grids its code pulled.
+MOST_REMIXES_SHOWN = 24
+MOST_PARENTS_SHOWN = 4
+
+
+def remix_links(grid: Grid) -> dict:
+    """What the grid was remixed from, and its remixes, each with its thumbnail: only grids
+    the public may see (grids/remixes.py records parents whatever their state). The moderation
+    verbs forget these pages with the grid's own (GridQuerySet._moderate)."""
+    # One query for both: a cold page is built with as few round trips as it can.
+    remixed_it = Grid.remixed_from.through.objects.filter(from_grid=grid.pk, to_grid=OuterRef("pk"))
+    linked = list(
+        Grid.objects.public()
+        .filter(Q(remixes=grid) | Q(remixed_from=grid))
+        .annotate(is_parent=Exists(remixed_it))
+        .distinct()
+        .latest()[: MOST_REMIXES_SHOWN + MOST_PARENTS_SHOWN]
+    )
+    parents = [linked_grid for linked_grid in linked if linked_grid.is_parent]
+    remixes = [linked_grid for linked_grid in linked if not linked_grid.is_parent]
+    parents, remixes = parents[:MOST_PARENTS_SHOWN], remixes[:MOST_REMIXES_SHOWN]
+    uris = thumbnail_uris(parents + remixes)
+    for linked in parents + remixes:
+        linked.thumbnail_uri = uris[linked.public_id]
+    return {"remixed_from": parents, "remixes": remixes}
 
 
 def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:

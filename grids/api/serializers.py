@@ -18,7 +18,9 @@ from grids.api.fields import (
     StrictIntegerField,
 )
 from grids.api.validation import normalized_blocks, plainly_valid_post
-from grids.models import Grid
+from grids.caching.invalidation import forget_cached_grids
+from grids.models import Grid, GridState
+from grids.remixes import record_remix_parents
 
 
 class ShallowCopiedFieldsSerializer(serializers.Serializer):
@@ -90,7 +92,7 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
         # the post (bench/RESULTS.md, issue 22). GridViewSet.create lets go of the parsed body
         # first, which holds the same lists.
         blocks = orjson.Fragment(orjson.dumps(grid_data.pop("blocks")))
-        return Grid.objects.create(
+        grid = Grid.objects.create(
             python_version=validated_data["python_version"],
             ipb_version=validated_data["ipb_version"],
             ipb_class=validated_data["ipb_class"],
@@ -101,6 +103,11 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
             lines_on=grid_data["lines_on"],
             blocks=blocks,
         )
+        parents = record_remix_parents(grid)
+        if parents and grid.state == GridState.PUBLISHED:
+            # Their pages list their public remixes: built again with this one.
+            forget_cached_grids(parents)
+        return grid
 
 
 class GridDataSerializer(serializers.Serializer):

@@ -146,7 +146,8 @@ def test_a_grid_moderated_a_moment_ago_and_visible_again_is_served_after_a_secon
     grids.unhide()
     grid = grids.get()
 
-    with django_assert_num_queries(2):  # the grid, then "still visible?": it was moderated
+    # The grid and its remix links, then "still visible?": it was moderated.
+    with django_assert_num_queries(3):
         response = client.get(f"/{grid.public_id}")
     assert response.status_code == 200
 

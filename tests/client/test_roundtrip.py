@@ -165,3 +165,26 @@ def test_a_rejected_post_raises_in_the_notebook_and_stores_nothing():
         "grid_data": {"blocks": ["Block [0][0] has a size below 1."]}
     }
     assert Grid.objects.count() == 0
+
+
+def test_a_remix_pulled_with_from_web_links_both_pages(monkeypatch):
+    # A friend pulls the grid into their notebook, changes it and posts it, code and all.
+    original_url = colourful(BlockGrid(4, 3)).post_to_web()
+    original_id = original_url.rsplit("/", 1)[-1]
+    cells = [
+        f"from ipythonblocks import BlockGrid\ngrid = BlockGrid.from_web('{original_id}')",
+        "grid[0, 0] = (0, 0, 0)\ngrid",
+    ]
+    notebook_with_cells(monkeypatch, cells)
+    remix = BlockGrid.from_web(original_id)
+    remix[0, 0] = (0, 0, 0)
+
+    remix_url = remix.post_to_web(code_cells="1,2")
+
+    remix_id = remix_url.rsplit("/", 1)[-1]
+    remix_page = requests.get(remix_url, timeout=10).text
+    original_page = requests.get(original_url, timeout=10).text
+    assert "Remixed from" in remix_page
+    assert f'href="/{original_id}"' in remix_page
+    assert "Remixes" in original_page
+    assert f'href="/{remix_id}"' in original_page
