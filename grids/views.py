@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -93,6 +94,9 @@ class GridPageView(View):
             "code_cells": pieces["code"],
             "remix_snippet": remix_snippet(grid),
             "page_url": absolute_url(grid.get_absolute_url()),
+            "card_url": absolute_url(
+                reverse("grids:secret-card" if grid.secret else "grids:card", args=[public_id])
+            ),
             **remix_links(grid),
         }
         request.csp_style_hashes = []  # {% inline_style %} records the page's styles here

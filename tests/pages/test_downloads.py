@@ -86,3 +86,4 @@ def test_the_grid_page_offers_its_downloads(client, make_grid):
 
     assert f'href="/{grid.public_id}.ipynb"' in html
     assert f'href="/{grid.public_id}.json"' in html
+    assert f'href="/{grid.public_id}.png"' in html

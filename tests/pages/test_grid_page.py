@@ -260,3 +260,11 @@ def test_a_pasted_grid_link_unfurls_with_its_title_words_and_address(
     assert meta["og:url"] == f"https://blocks.school.example{grid.get_absolute_url()}"
     assert meta["og:description"].startswith("BlockGrid, 3 by 2 blocks, ")
     assert meta["twitter:card"] == "summary_large_image"
+    card = f"https://blocks.school.example{'/secret' if secret else ''}/{grid.public_id}/card.png"
+    assert meta["og:image"] == card
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    # What a preview fetches is there: the card, a PNG of that size.
+    picture = client.get(card.removeprefix("https://blocks.school.example"))
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/png"
+    assert picture.content[16:24] == (1200).to_bytes(4, "big") + (630).to_bytes(4, "big")
