@@ -10,8 +10,6 @@ The admin starts from Grid.objects.all() on purpose: moderators must see every g
 waiting and secret ones included.
 """
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -25,6 +23,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from grids.caching.invalidation import unconfirmed
+from grids.ids import grid_id_in
 from grids.models import Grid, GridState, Report
 from grids.views import grid_page_pieces, thumbnail_uris
 from ipbsite.http.inline_styles import allow_inline_style
@@ -76,18 +75,6 @@ def grid_picture(request, rendered) -> dict:
         "grid_table": rendered.table,
         "grid_description": rendered.description,
     }
-
-
-def grid_id_from_search(term: str) -> str:
-    """A pasted grid URL ("https://site/secret/abc?x#y") searches for its id ("abc")."""
-    term = term.strip()
-    if "/" not in term:
-        return term
-    segments = [segment for segment in urlsplit(term).path.split("/") if segment]
-    for page_of_the_grid in ("sent", "report"):  # /<id>/report and /<id>/report/sent
-        if segments and segments[-1] == page_of_the_grid:
-            segments.pop()
-    return segments[-1] if segments else term
 
 
 class HideReasonForm(forms.Form):
@@ -182,7 +169,7 @@ class GridAdmin(ReadOnlyAdmin):
     list_per_page = 50
     date_hierarchy = "created_at"
     # Delete is Django's own action, with its confirmation page; it needs delete permission.
-    actions = ["hide_grids", "unhide_grids", "approve_grids"]
+    actions = ["hide_grids", "unhide_grids", "approve_grids", "feature_grids", "unfeature_grids"]
     readonly_fields = [
         "grid_link",
         "state",
@@ -237,7 +224,7 @@ class GridAdmin(ReadOnlyAdmin):
         return ["-open_report_count", "-created_at", "-pk"]
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, grid_id_from_search(search_term))
+        return super().get_search_results(request, queryset, grid_id_in(search_term))
 
     def get_urls(self):
         # Before Django's own, whose "<path:object_id>/" would take these addresses too.
@@ -431,6 +418,15 @@ class GridAdmin(ReadOnlyAdmin):
         waiting = queryset.filter(state=GridState.AWAITING_APPROVAL)
         self._apply(request, waiting, "approve", "Approved")
 
+    @admin.action(description="Feature selected grids", permissions=["moderate"])
+    def feature_grids(self, request, queryset):
+        # Only grids the public may see: a secret or withheld one would never be listed.
+        self._apply(request, queryset.public().filter(featured_at=None), "feature", "Featured")
+
+    @admin.action(description="Unfeature selected grids", permissions=["moderate"])
+    def unfeature_grids(self, request, queryset):
+        self._apply(request, queryset.exclude(featured_at=None), "unfeature", "Unfeatured")
+
     def _apply(self, request, queryset, verb: str, done: str):
         grids = list(queryset)
         getattr(Grid.objects.filter(pk__in=[grid.pk for grid in grids]), verb)(by=request.user)
@@ -466,7 +462,7 @@ class ReportAdmin(ReadOnlyAdmin):
         return [F("resolved_at").asc(nulls_first=True), "-created_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, grid_id_from_search(search_term))
+        return super().get_search_results(request, queryset, grid_id_in(search_term))
 
     @admin.display(description="Grid", ordering="grid__public_id")
     def grid_link(self, report):

@@ -12,8 +12,11 @@ import functools
 import re
 import secrets
 import string
+from urllib.parse import urlsplit
 
 from hashids import Hashids, _hash, _reorder, _to_front
+
+from grids import routes
 
 PUBLIC_ID_MIN_LENGTH = 6
 # 22 characters from 62 is about 131 bits: well past the 96 we promise for unlisted links.
@@ -154,3 +157,25 @@ class GridIdConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+# Pages and files of a grid below or beside its address: /<id>/report, /<id>.png, ...
+_PAGES_OF_A_GRID = ("sent", "report", "thumbnail.png", "card.png")
+_FILES_OF_A_GRID = re.compile(r"\.(png|svg|json|ipynb)\Z")
+
+
+def grid_id_in(text: str) -> str:
+    """The grid id in what a person pasted or typed: an id, or any of the grid's addresses
+    ("https://site/secret/abc?x#y", "/abc/report", "abc.png") gives "abc"."""
+    text = text.strip()
+    if "/" not in text:
+        return _FILES_OF_A_GRID.sub("", text)
+    segments = [segment for segment in urlsplit(text).path.split("/") if segment]
+    while len(segments) > 1 and segments[-1] in _PAGES_OF_A_GRID:
+        segments.pop()
+    return _FILES_OF_A_GRID.sub("", segments[-1]) if segments else text
+
+
+def names_a_secret_grid(text: str) -> bool:
+    """Whether a pasted address is a secret grid's (/secret/<id>, /get/secret/<id>, ...)."""
+    return "/" + routes.SECRET_PAGE in urlsplit(text.strip()).path

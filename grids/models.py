@@ -67,10 +67,47 @@ class GridQuerySet(models.QuerySet):
         text = Cast("blocks", output_field=models.TextField())
         return self.defer("blocks").annotate(blocks_json=text)
 
+    def posted_before(self, created_at, pk) -> "GridQuerySet":
+        """Grids after this one in latest() order: the gallery's next page, by keyset."""
+        return self.filter(
+            models.Q(created_at__lt=created_at) | models.Q(created_at=created_at, pk__lt=pk)
+        )
+
     def latest(self) -> "GridQuerySet":
         # The newest first; listings show the picture and the date, never the blocks' JSON in
         # bulk, so the big columns stay in the database until a thumbnail needs them.
         return self.order_by("-created_at", "-pk").defer("blocks", "code_cells")
+
+    def featured(self) -> "GridQuerySet":
+        """Public grids a teacher featured, the most recently featured first."""
+        return (
+            self.public()
+            .filter(featured_at__isnull=False)
+            .order_by("-featured_at", "-pk")
+            .defer("blocks", "code_cells")
+        )
+
+    def featured_before(self, featured_at, pk) -> "GridQuerySet":
+        """Grids after this one in featured() order: the Featured view's next page."""
+        return self.filter(
+            models.Q(featured_at__lt=featured_at) | models.Q(featured_at=featured_at, pk__lt=pk)
+        )
+
+    def feature(self, *, by=None) -> int:
+        """Feature these grids, if the public may see them: a secret or withheld grid is never
+        listed, featured or not."""
+        grids = list(self.public().filter(featured_at=None).values_list("pk", "public_id"))
+        changed = Grid.objects.filter(pk__in=[pk for pk, _ in grids]).update(
+            featured_at=timezone.now()
+        )
+        log_moderation("feature", by, grids)
+        return changed
+
+    def unfeature(self, *, by=None) -> int:
+        grids = list(self.exclude(featured_at=None).values_list("pk", "public_id"))
+        changed = Grid.objects.filter(pk__in=[pk for pk, _ in grids]).update(featured_at=None)
+        log_moderation("unfeature", by, grids)
+        return changed
 
     def random_one(self) -> "Grid | None":
         """A random grid of this queryset, without ORDER BY random() or a count of the table.
@@ -152,19 +189,23 @@ class GridQuerySet(models.QuerySet):
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
         transaction.on_commit(lambda: forget_cached_grids(public_ids))
-        # One line per moderation action. Grids by primary key: a secret grid's public id is
-        # its only key and never goes into a log.
-        logger.info(
-            "Moderation: %s %d grid(s)",
-            action,
-            len(grids),
-            extra={
-                "action": action,
-                "grid_pks": [pk for pk, _ in grids],
-                "by": by.get_username() if by is not None else "the site",
-                "reason": reason,
-            },
-        )
+        log_moderation(action, by, grids, reason=reason)
+
+
+def log_moderation(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:
+    # One line per moderation action. Grids by primary key: a secret grid's public id is its
+    # only key and never goes into a log.
+    logger.info(
+        "Moderation: %s %d grid(s)",
+        action,
+        len(grids),
+        extra={
+            "action": action,
+            "grid_pks": [pk for pk, _ in grids],
+            "by": by.get_username() if by is not None else "the site",
+            "reason": reason,
+        },
+    )
 
 
 class Grid(models.Model):
@@ -202,6 +243,8 @@ class Grid(models.Model):
         help_text="Empty on a hidden grid means the site hid it after reports.",
     )
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # When a teacher featured it (the gallery's Featured view and the home page); None if not.
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The grids this one's code pulled with from_web (grids/remixes.py), whatever their state:
     # pages show only those the public may see.
     remixed_from = models.ManyToManyField(
@@ -221,6 +264,14 @@ class Grid(models.Model):
                 fields=["-created_at", "-id"],
                 name="grid_public_newest_first",
                 condition=models.Q(state=GridState.PUBLISHED, secret=False),
+            ),
+            # The Featured view and the home page's featured grids, in featured() order.
+            models.Index(
+                fields=["-featured_at", "-id"],
+                name="grid_public_featured",
+                condition=models.Q(
+                    state=GridState.PUBLISHED, secret=False, featured_at__isnull=False
+                ),
             ),
             models.Index(
                 fields=["id"],

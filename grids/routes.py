@@ -23,6 +23,10 @@ API_GRIDS = "api/grids"
 API_SECRET_GRIDS = "api/secret-grids/"
 # A grid's page is /<id>; a secret grid's is under this.
 SECRET_PAGE = "secret/"
+# A grid alone, for other sites to frame (/embed/<id>, /embed/secret/<id>), and what tells
+# them how (oEmbed).
+EMBED = "embed/"
+OEMBED = "oembed"
 
 # Never redirect the client's API to HTTPS: `requests` follows a 301/302 on a POST with a GET,
 # so an old notebook posting to http:// would lose its grid (CONTRACT.md, The URLs). Matched

@@ -28,6 +28,17 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about", views.AboutView.as_view(), name="about"),
     path("random", views.RandomGridView.as_view(), name="random"),
+    path("gallery", views.GalleryView.as_view(), name="gallery"),
+    path("gallery/featured", views.GalleryView.as_view(featured=True), name="featured"),
+    path("open", views.OpenGridView.as_view(), name="open"),
+    # oEmbed for a pasted grid link, and a grid alone for other sites' frames (grids/embeds.py).
+    path(routes.OEMBED, views.OEmbedView.as_view(), name="oembed"),
+    path(
+        routes.EMBED + routes.SECRET_PAGE + "<grid_id:public_id>",
+        views.GridEmbedView.as_view(secret=True),
+        name="secret-embed",
+    ),
+    path(routes.EMBED + "<grid_id:public_id>", views.GridEmbedView.as_view(), name="embed"),
     path(
         routes.SECRET_PAGE + "<grid_id:public_id>",
         views.GridPageView.as_view(secret=True),

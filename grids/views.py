@@ -1,21 +1,29 @@
 """The public pages. Each starts from Grid.objects.reachable() or public(), never from
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
+import re
+from datetime import UTC, datetime
+
+from csp.decorators import csp_replace
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponseGone
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
 from grids.api.serializers import grid_data_json
 from grids.caching.cache_control import allow_revalidated_caching
 from grids.caching.keys import response_part
 from grids.caching.pieces import cached_pieces, cached_renderings
-from grids.caching.responses import CachedResponse, build_and_cache_response
+from grids.caching.responses import CachedResponse, build_and_cache_response, load_response
+from grids.embeds import grid_named_by, natural_size, oembed_answer, oembed_limits
 from grids.forms import ReportForm
+from grids.ids import grid_id_in, is_well_formed_id, names_a_secret_grid
 from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import render_grid
@@ -41,15 +49,108 @@ def thumbnail_uris(grids: list[Grid]) -> dict[str, str]:
     return cached_renderings("thumbnail", {grid.public_id: builder(grid) for grid in grids})
 
 
+# Featured grids the home page shows above the latest.
+HOME_FEATURED_GRIDS = 6
+
+
 class HomeView(TemplateView):
     template_name = "grids/home.html"
 
     def get_context_data(self, **kwargs):
         latest = list(Grid.objects.public().latest()[: settings.IPB_HOME_LATEST_GRIDS])
-        uris = thumbnail_uris(latest)
-        for grid in latest:
+        featured = list(Grid.objects.featured()[:HOME_FEATURED_GRIDS])
+        uris = thumbnail_uris(latest + featured)
+        for grid in latest + featured:
             grid.thumbnail_uri = uris[grid.public_id]
-        return super().get_context_data(latest_grids=latest, **kwargs)
+        return super().get_context_data(latest_grids=latest, featured_grids=featured, **kwargs)
+
+
+# Cards on a page of the gallery.
+GALLERY_PAGE_SIZE = 24
+
+
+class GalleryView(TemplateView):
+    """Public grids as picture cards, newest first, a page at a time by keyset: ?before=<the
+    last card's cursor> reads on from there through the public grids' index, so a page deep
+    in the gallery costs what the first does, and students posting meanwhile move nothing.
+    /gallery/featured is the same for the grids teachers featured, the latest featured first."""
+
+    template_name = "grids/gallery.html"
+    featured = False  # grids/urls.py passes featured=True for /gallery/featured
+
+    def get_context_data(self, **kwargs):
+        grids = Grid.objects.featured() if self.featured else Grid.objects.public().latest()
+        before = self.request.GET.get("before")
+        if before is not None:
+            at, pk = gallery_cursor_parts(before)
+            grids = grids.featured_before(at, pk) if self.featured else grids.posted_before(at, pk)
+        shown = list(grids[: GALLERY_PAGE_SIZE + 1])
+        more = len(shown) > GALLERY_PAGE_SIZE
+        shown = shown[:GALLERY_PAGE_SIZE]
+        remix_counts = public_remix_counts([grid.pk for grid in shown])
+        for grid in shown:
+            grid.thumbnail_uri = reverse("grids:thumbnail", args=[grid.public_id])
+            grid.remix_count = remix_counts.get(grid.pk, 0)
+        next_cursor = gallery_cursor(shown[-1], featured=self.featured) if more else None
+        return super().get_context_data(
+            grids=shown,
+            next_cursor=next_cursor,
+            first_page=before is None,
+            featured=self.featured,
+            **kwargs,
+        )
+
+
+def public_remix_counts(pks: list[int]) -> dict[int, int]:
+    """How many public remixes each of these grids has: a query of its own, so the page's
+    grids are read straight from the public grids' index, in order, with no grouping."""
+    links = Grid.remixed_from.through.objects.filter(
+        to_grid__in=pks, from_grid__state=GridState.PUBLISHED, from_grid__secret=False
+    )
+    return dict(links.values_list("to_grid").annotate(count=Count("from_grid")))
+
+
+def gallery_cursor(grid: Grid, *, featured: bool = False) -> str:
+    """Where the next page starts: the last card's time (microseconds; when it was featured,
+    in the Featured view) and key."""
+    at = grid.featured_at if featured else grid.created_at
+    return f"{int(at.timestamp() * 1_000_000)}-{grid.pk}"
+
+
+def gallery_cursor_parts(cursor: str):
+    """The time and key of a cursor; 404 for anything else, which no link of ours makes."""
+    match = re.fullmatch(r"(\d{1,18})-(\d{1,18})", cursor)
+    if match is None:
+        raise Http404("No such page of the gallery.")
+    microseconds, pk = map(int, match.groups())
+    try:
+        created_at = datetime.fromtimestamp(microseconds / 1_000_000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise Http404("No such page of the gallery.") from None
+    return created_at, pk
+
+
+class OpenGridView(View):
+    """The box that opens a grid by its id or a pasted link (the gallery and the home page)."""
+
+    def get(self, request):
+        text = request.GET.get("grid", "")
+        public_id = grid_id_in(text)
+        secret = names_a_secret_grid(text)
+        grid = None
+        if is_well_formed_id(public_id):
+            grid = (
+                Grid.objects.reachable(secret=secret)
+                .filter(public_id=public_id)
+                .only("public_id", "secret")
+                .first()
+            )
+        if grid is None:
+            context = {"asked": text[:200]}
+            return render(request, "grids/no_such_grid.html", context, status=404)
+        response = redirect(grid.get_absolute_url())
+        response.status_code = 303
+        return response
 
 
 class AboutView(TemplateView):
@@ -243,8 +344,10 @@ class RandomGridView(View):
         grid = Grid.objects.public().only("public_id", "secret").random_one()
         if grid is None:
             return render(request, "grids/no_grids_yet.html")
-        # 303: "see this other page", and never cached as the answer for /random itself.
-        response = redirect(grid.get_absolute_url())
+        # 303: "see this other page", and never cached as the answer for /random itself. The
+        # page, cached whole, offers another random grid when it sees ?from=random
+        # (static/grids/js/random-again.js).
+        response = redirect(grid.get_absolute_url() + "?from=random")
         response.status_code = 303
         response["Cache-Control"] = "no-store"
         return response
@@ -292,3 +395,80 @@ def withheld_grid_picture(public_id: str, *, secret: bool):
     if grid is None or grid.state != GridState.HIDDEN:
         raise Http404
     return HttpResponseGone()
+
+
+def framable_by_embedders(response):
+    """Let the sites of IPB_EMBED_FRAME_ANCESTORS frame this response; every other page keeps
+    the site's frame-ancestors 'none' (ipbsite/settings.py)."""
+    allow = csp_replace({"frame-ancestors": settings.IPB_EMBED_FRAME_ANCESTORS})
+    return allow(lambda: response)()
+
+
+# Not X-Frame-Options: DENY, which the browser would obey whatever frame-ancestors says.
+@method_decorator(xframe_options_exempt, name="dispatch")
+class GridEmbedView(View):
+    """A grid alone, for other sites' frames (/embed/<id>): its table and its name in words, no
+    links or forms. Cached whole like its page (the moderation verbs forget it with the page),
+    and withheld like its pictures (hidden: 410, waiting or unknown: 404). Read from the cache
+    here, not by CachedResponseMiddleware: its frame policy is this view's."""
+
+    template_name = "grids/embed.html"
+    secret = False  # grids/urls.py passes secret=True for /embed/secret/<id>
+
+    def get(self, request, public_id):
+        part = response_part("embed", secret=self.secret)
+        cached = load_response(public_id, part) or build_and_cache_response(
+            public_id,
+            part,
+            build=lambda: self.build_answer(request, public_id),
+            still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
+        )
+        if cached is None:
+            return framable_by_embedders(withheld_grid_picture(public_id, secret=self.secret))
+        return framable_by_embedders(cached.response(request, secret=self.secret))
+
+    def reachable(self):
+        return Grid.objects.reachable(secret=self.secret)
+
+    def build_answer(self, request, public_id) -> CachedResponse | None:
+        try:
+            grid = self.reachable().with_blocks_json().get(public_id=public_id)
+        except Grid.DoesNotExist:
+            return None
+        context = {"grid": grid, "rendered": grid_page_pieces(grid, grid.blocks_json)["table"]}
+        request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
+        html = render_to_string(self.template_name, context, request)
+        return CachedResponse.of(
+            html.encode(), "text/html; charset=utf-8", request.csp_style_hashes
+        )
+
+
+class OEmbedView(View):
+    """oEmbed for a grid page's URL (grids/embeds.py): what a class blog reads to show a pasted
+    grid link as its embed. From Grid.objects.reachable() on every request, not cached: a hidden
+    grid's answer is gone at once, with nothing to forget."""
+
+    def get(self, request):
+        if request.GET.get("format", "json") != "json":
+            return JsonResponse({"detail": "Only format=json is offered."}, status=501)
+        named = grid_named_by(request.GET.get("url", ""))
+        if named is None:
+            return JsonResponse({"detail": "No grid page of this site at that url."}, status=404)
+        public_id, secret = named
+        try:
+            max_width, max_height = oembed_limits(request.GET)
+        except ValueError:
+            detail = "maxwidth and maxheight must be whole numbers of pixels, at least 1."
+            return JsonResponse({"detail": detail}, status=400)
+        # Not the blocks: the grid's size is cached (natural_size), and loads them on a miss.
+        grid = self.reachable(secret).defer("blocks").filter(public_id=public_id).first()
+        if grid is None:
+            return JsonResponse({"detail": "No grid page of this site at that url."}, status=404)
+        answer = oembed_answer(grid, natural_size(grid), max_width, max_height)
+        response = JsonResponse(answer)
+        if secret:
+            response["X-Robots-Tag"] = "noindex"
+        return allow_revalidated_caching(response, secret=secret)
+
+    def reachable(self, secret: bool):
+        return Grid.objects.reachable(secret=secret)

@@ -104,6 +104,21 @@ def env_site_url(name: str, development_default: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def env_frame_ancestors(name: str, default: str) -> list[str]:
+    """Who may frame a grid's embed (/embed/<id>): "*" for any site, or origins separated by
+    spaces ("https://blog.school.example https://*.moodle.example"), as CSP's frame-ancestors
+    reads them. Checked here: a typo would otherwise stop every school's embeds in silence."""
+    value = os.environ.get(name, "").strip() or default
+    sources = value.split()
+    origin = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?")
+    if sources == ["*"] or all(origin.fullmatch(source) for source in sources):
+        return sources
+    raise ImproperlyConfigured(
+        f"{name} must be * or origins separated by spaces, such as "
+        f"https://blog.school.example, not {value!r}"
+    )
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "development-only-secret-key-never-use-in-production")
 # Salt of the public grid ids (grids/ids.py). Changing it after launch changes every new id
@@ -119,6 +134,9 @@ IPB_SITE_URL = env_site_url("IPB_SITE_URL", "http://127.0.0.1:8000")
 # from a server or a proxy would otherwise prefix every link in a page that is then cached and
 # sent to everyone.
 FORCE_SCRIPT_NAME = ""
+# The sites that may show a grid's embed in a frame (/embed/<id>, issue 24); every other page
+# refuses to be framed (X_FRAME_OPTIONS and frame-ancestors below). Default: any site.
+IPB_EMBED_FRAME_ANCESTORS = env_frame_ancestors("IPB_EMBED_FRAME_ANCESTORS", "*")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

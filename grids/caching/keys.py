@@ -40,8 +40,14 @@ RENDERED_PARTS = (
     "get",
     "secret-get",
     *sorted(PICTURE_PARTS),
+    # An embed's page (/embed/<id>) and the grid's size in pixels (grids/embeds.py).
+    "embed",
+    "secret-embed",
+    "natural-size",
 )
-RESPONSE_PARTS = frozenset({"page", "secret-page", "get", "secret-get", *PICTURE_PARTS})
+RESPONSE_PARTS = frozenset(
+    {"page", "secret-page", "get", "secret-get", "embed", "secret-embed", *PICTURE_PARTS}
+)
 # Bump when what is stored under a response's key changes shape (2: a stamp naming the bodies'
 # key, where 1 was the whole response; 3: only the gzipped body under that key, where 2 kept
 # both bodies; 4: the body in chunks, and the stamp says when its grid was read): during a

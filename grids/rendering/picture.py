@@ -236,3 +236,13 @@ def _line_starts(runs: Runs) -> list[int]:
             starts.append(at)
         at += count
     return starts
+
+
+def thumbnail_size(layout: GridLayout) -> tuple[int, int]:
+    """The width and height of grid_thumbnail_picture_png()'s picture, without drawing it."""
+    magnify, reduce = _fit(layout, THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    width, height = (
+        sum(count for _, count in _scaled(runs, magnify, reduce))
+        for runs in (layout.columns, layout.rows)
+    )
+    return width, height

@@ -357,3 +357,19 @@ def test_reports_are_filtered_as_open_or_resolved(teacher_client, teacher, make_
     assert "decided one" not in open_only
     assert "decided one" in resolved
     assert "open one" not in resolved
+
+
+def test_teachers_feature_and_unfeature_grids_recorded_in_the_history(teacher_client, make_grid):
+    grid, secret = make_grid(), make_grid(secret=True)
+
+    run_action(teacher_client, "feature_grids", [grid, secret])
+    grid.refresh_from_db()
+    secret.refresh_from_db()
+    assert grid.featured_at is not None
+    assert secret.featured_at is None  # never listed, so never featured
+    assert LogEntry.objects.filter(object_id=str(grid.pk), change_message="Featured").exists()
+
+    run_action(teacher_client, "unfeature_grids", [grid])
+    grid.refresh_from_db()
+    assert grid.featured_at is None
+    assert LogEntry.objects.filter(object_id=str(grid.pk), change_message="Unfeatured").exists()

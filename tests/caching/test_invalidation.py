@@ -41,7 +41,8 @@ def cached_parts(cache_client, grid: Grid) -> set[str]:
 @pytest.fixture
 def rendered_grid(client, make_grid):
     grid = make_grid(code_cells=["grid.show()"])
-    client.get(f"/{grid.public_id}")  # the table and the code
+    client.get(f"/{grid.public_id}")  # the table, the code and the natural size
+    client.get(f"/embed/{grid.public_id}")  # the embed
     client.get("/")  # the thumbnail
     client.get(f"/get/{grid.public_id}")  # the JSON
     for picture in (".png", ".svg", "/thumbnail.png", "/card.png"):

@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grids.models import GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
+from grids import views
+from grids.models import Grid, GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
 from tests.factories import post_payload
 from tests.needs import needs_postgres
 from tests.posting import post_json
@@ -37,7 +38,9 @@ def grids(make_grid):
     ("path", "cold", "most_queries"),
     [
         # The home page and /random ask the database every time (thumbnails are cached).
-        ("/", False, 1),
+        ("/", False, 2),
+        ("/gallery", False, 2),
+        ("/gallery/featured", False, 2),
         ("/random", False, 3),
         # A grid's page and JSON are served from the cache when warm (no query at all); cold,
         # they read the grid, then check it is still visible once its answer is cached.
@@ -65,10 +68,29 @@ def test_public_pages_read_only_through_indexes(
 def test_latest_grids_come_from_the_index_in_order(client, postgres, grids):
     client.get("/")
 
-    [(sql, plan)] = plans_of(client, "/")
+    plans = [plan for _, plan in plans_of(client, "/")]
 
-    assert "grid_public_newest_first" in plan, plan
-    assert "Sort" not in plan, plan  # read in index order, never sorting every public grid
+    # Read in index order, never sorting every public grid: the latest, and the featured.
+    latest = next(plan for plan in plans if "grid_public_newest_first" in plan)
+    featured = next(plan for plan in plans if "grid_public_featured" in plan)
+    assert "Sort" not in latest, latest
+    assert "Sort" not in featured, featured
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_gallery_pages_come_from_the_index_in_order_however_deep(client, postgres, grids, deep):
+    # ?before= a cursor: a keyset read, never OFFSET, so page 1,000 costs what page 1 does.
+    path = "/gallery"
+    if deep:
+        newest = Grid.objects.public().latest().first()
+        path += f"?before={views.gallery_cursor(newest)}"
+
+    plans = plans_of(client, path)
+
+    grids_plan = next(plan for sql, plan in plans if "grid_public_newest_first" in plan)
+    assert "Sort" not in grids_plan, grids_plan
+    assert "OFFSET" not in " ".join(sql for sql, _ in plans)
+    assert all("Seq Scan" not in plan for _, plan in plans), plans
 
 
 def test_random_picks_through_the_public_key_index(client, postgres, grids):

@@ -4,10 +4,13 @@ The walk below visits every route in the URLconf (except the admin) with the ids
 grids, so a route added later without starting from Grid.objects.reachable() fails here.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from grids.models import Grid, GridState
+from grids.site_url import absolute_url
 from tests.factories import checker_blocks
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +36,13 @@ def fill(route: str, public_id: str) -> str:
     return "/" + route
 
 
+def query_naming(name: str, grid: Grid) -> str:
+    """The query of a route that names a grid by its page's URL (/oembed?url=...), else ""."""
+    if name == "oembed":
+        return "?" + urlencode({"url": absolute_url(grid.get_absolute_url())})
+    return ""
+
+
 def shows_grid(response, grid: Grid) -> bool:
     if response.get("Content-Type", "").startswith("image/"):
         return True  # a picture of a grid is the grid, whatever its bytes
@@ -49,6 +59,7 @@ def test_the_walk_reaches_every_public_route():
     assert {"post", "get", "get-secret", "grid-detail", "secret-grid-detail"} <= names
     pictures = {"png", "svg", "thumbnail", "card"}
     assert pictures | {f"secret-{name}" for name in pictures} <= names
+    assert {"embed", "secret-embed", "oembed"} <= names
 
 
 @pytest.mark.parametrize("state", WITHHELD_STATES)
@@ -59,7 +70,8 @@ def test_no_public_route_shows_a_withheld_grid(client, make_grid, state, secret)
 
     for name, route in public_routes():
         for method in ("get", "post"):
-            response = getattr(client, method)(fill(route, withheld.public_id))
+            path = fill(route, withheld.public_id) + query_naming(name, withheld)
+            response = getattr(client, method)(path)
             assert not shows_grid(response, withheld), f"{method.upper()} {route} ({name})"
             assert response.status_code < 500
 
@@ -107,4 +119,4 @@ def test_unhidden_grid_comes_back_everywhere(client, make_grid):
     assert client.get(f"/{grid.public_id}").status_code == 200
     assert client.get(f"/get/{grid.public_id}").status_code == 200
     assert shows_grid(client.get("/"), grid)
-    assert client.get("/random")["Location"] == f"/{grid.public_id}"
+    assert client.get("/random")["Location"] == f"/{grid.public_id}?from=random"

@@ -3,6 +3,9 @@
    scale is one transform of the whole table, so every block keeps the notebook's proportions.
    "Actual size" shows it as the notebook draws it, a wide grid scrolling inside its frame.
 
+   A frame marked data-fit-window (a grid's embed, templates/grids/embed.html) is fitted to the
+   window both ways, and has no "Actual size" button.
+
    Without this script the grid is shown at actual size, which is also what the notebook shows. */
 (function () {
   "use strict";
@@ -15,10 +18,16 @@
     var width = table.offsetWidth;
     var height = table.offsetHeight;
     var room = frame.clientWidth;
+    var fitsWindow = frame.hasAttribute("data-fit-window");
+    if (fitsWindow && (width > room || height > window.innerHeight)) {
+      return Math.min(room / width, window.innerHeight / height);
+    }
     if (width > room) {
       return room / width;
     }
-    var roomAbove = Math.max(height, window.innerHeight * HIGHEST_SHARE_OF_WINDOW);
+    var roomAbove = fitsWindow
+      ? window.innerHeight
+      : Math.max(height, window.innerHeight * HIGHEST_SHARE_OF_WINDOW);
     var factor = Math.min(MOST_SCALED_UP, Math.floor(room / width), Math.floor(roomAbove / height));
     return Math.max(1, factor);
   }
@@ -26,9 +35,11 @@
   function fit(frame, scaler, table, toggle) {
     // offsetWidth and offsetHeight are the table's own size, whatever transform it has.
     var fitted = scaleToFit(frame, table);
-    var actualSize = toggle.getAttribute("aria-pressed") === "true";
+    var actualSize = toggle !== null && toggle.getAttribute("aria-pressed") === "true";
     var scale = actualSize ? 1 : fitted;
-    toggle.hidden = fitted === 1;
+    if (toggle !== null) {
+      toggle.hidden = fitted === 1;
+    }
     if (scale === 1) {
       table.style.transform = "";
       scaler.style.width = "";
@@ -50,15 +61,17 @@
     var scaler = figure.querySelector(".grid-scaler");
     var table = figure.querySelector("table.blockgrid");
     var toggle = figure.querySelector(".grid-size-toggle");
-    if (!frame || !scaler || !table || !toggle) {
+    if (!frame || !scaler || !table || (!toggle && !frame.hasAttribute("data-fit-window"))) {
       return;
     }
     var refit = function () { fit(frame, scaler, table, toggle); };
-    toggle.addEventListener("click", function () {
-      var actualSize = toggle.getAttribute("aria-pressed") !== "true";
-      toggle.setAttribute("aria-pressed", String(actualSize));
-      refit();
-    });
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var actualSize = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", String(actualSize));
+        refit();
+      });
+    }
     if (window.ResizeObserver) {
       new ResizeObserver(refit).observe(frame);
     } else {
