@@ -369,6 +369,7 @@ def endpoints(seeded: Seeded) -> list[Endpoint]:
         Endpoint("/get 125x100", f"/{routes.GET}{seeded.starry_id}", is_page=True),
         Endpoint("/random", "/random"),
         Endpoint("/ (home)", "/"),
+        Endpoint("/gallery", "/gallery"),
         Endpoint("POST 10x10", "/" + routes.POST, body_file=seeded.small_body),
         Endpoint("POST 125x100", "/" + routes.POST, body_file=seeded.starry_body),
     ]
