@@ -56,3 +56,24 @@ def post_payload(**overrides) -> dict:
 def load_starry_night() -> dict:
     """The 125x100 ImageGrid from ipythonblocks' demos (CONTRACT.md, Sample data)."""
     return read_starry_night(STARRY_NIGHT)
+
+
+def unsaved_grid(blocks: list, *, lines_on: bool = True, ipb_class: str = "BlockGrid") -> Grid:
+    """A Grid as a view hands it to the renderers; never saved, so no database is needed."""
+    return Grid(
+        width=len(blocks[0]),
+        height=len(blocks),
+        lines_on=lines_on,
+        blocks=blocks,
+        ipb_class=ipb_class,
+    )
+
+
+def notebook_repr_html(grid: Grid) -> str:
+    """What the student's notebook shows: the grid loaded the way from_web() loads it."""
+    from ipythonblocks import BlockGrid, ImageGrid  # the real client, in tests only
+
+    grid_class = ImageGrid if grid.ipb_class == "ImageGrid" else BlockGrid
+    notebook_grid = grid_class(grid.width, grid.height, lines_on=grid.lines_on)
+    notebook_grid._load_simple_grid(grid.blocks)
+    return notebook_grid._repr_html_()

@@ -1,10 +1,8 @@
 """The grids the browser tests draw, and the notebook's own HTML of each: what our table
 (test_grid_look.py) and our pictures (test_picture_look.py) are held to, pixel for pixel."""
 
-from ipythonblocks import BlockGrid, ImageGrid
-
 from grids.models import Grid
-from tests.factories import checker_blocks
+from tests.factories import checker_blocks, notebook_repr_html, unsaved_grid
 
 
 def mixed_size_blocks() -> list:
@@ -30,22 +28,14 @@ def case_grid(name: str, starry_night: dict) -> Grid:
     """The case's grid, unsaved."""
     blocks, lines_on, ipb_class = CASES[name]
     blocks = starry_night["blocks"] if blocks is None else blocks
-    return Grid(
-        width=len(blocks[0]),
-        height=len(blocks),
-        lines_on=lines_on,
-        blocks=blocks,
-        ipb_class=ipb_class,
-    )
+    return unsaved_grid(blocks, lines_on=lines_on, ipb_class=ipb_class)
 
 
 def notebook_page(grid: Grid) -> str:
-    """The notebook's picture of the grid, loaded the way from_web() loads it."""
-    grid_class = ImageGrid if grid.ipb_class == "ImageGrid" else BlockGrid
-    notebook_grid = grid_class(grid.width, grid.height, lines_on=grid.lines_on)
-    notebook_grid._load_simple_grid(grid.blocks)
+    """The notebook's picture of the grid, alone on a page under the one rule Jupyter's page
+    adds to every table."""
     return (
         "<!DOCTYPE html><html><head><meta charset=utf-8>"
         "<style>table{border-collapse:collapse}</style></head>"
-        f"<body>{notebook_grid._repr_html_()}</body></html>"
+        f"<body>{notebook_repr_html(grid)}</body></html>"
     )
