@@ -35,14 +35,17 @@ class NaturalSize:
     thumbnail_height: int
 
 
-def natural_size(grid: Grid, blocks_json: str | None = None) -> NaturalSize:
+def natural_size(grid: Grid) -> NaturalSize:
     """From the cache, or measured now from the grid's blocks (loaded if deferred)."""
+    pieces = cached_pieces(grid.public_id, {"natural-size": lambda: measured_size(grid)})
+    return NaturalSize(*pieces["natural-size"])
 
-    def measure() -> tuple[int, int, int, int]:
-        layout = grid_layout(grid, blocks_json)
-        return (layout.pixel_width, layout.pixel_height, *thumbnail_size(layout))
 
-    return NaturalSize(*cached_pieces(grid.public_id, {"natural-size": measure})["natural-size"])
+def measured_size(grid: Grid, numbers: list | None = None) -> tuple[int, int, int, int]:
+    """The grid's "natural-size" piece (NaturalSize's fields); from numbers if given, as
+    render_grid() takes them."""
+    layout = grid_layout(grid, numbers=numbers)
+    return (layout.pixel_width, layout.pixel_height, *thumbnail_size(layout))
 
 
 def fitted(width: int, height: int, max_width: int, max_height: int) -> tuple[int, int]:
@@ -140,7 +143,6 @@ class GridEmbed:
     oembed_url: str
 
 
-def grid_embed(grid: Grid, blocks_json: str | None = None) -> GridEmbed:
-    size = natural_size(grid, blocks_json)
+def grid_embed(grid: Grid, size: NaturalSize) -> GridEmbed:
     width, height = fitted(size.width, size.height, EMBED_MAX_SIDE, EMBED_MAX_SIDE)
     return GridEmbed(iframe_snippet(grid, width, height), oembed_discovery_url(grid))

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from grids.caching.invalidation import forget_cached_grids
+from grids.caching.invalidation import forget_cached_grids, forget_cached_listings
 from grids.fields import JSONTextField
 from grids.ids import names_a_route, new_secret_id, public_id_for
 
@@ -100,12 +100,14 @@ class GridQuerySet(models.QuerySet):
         changed = Grid.objects.filter(pk__in=[pk for pk, _ in grids]).update(
             featured_at=timezone.now()
         )
+        self._forget_listings()
         log_moderation("feature", by, grids)
         return changed
 
     def unfeature(self, *, by=None) -> int:
         grids = list(self.exclude(featured_at=None).values_list("pk", "public_id"))
         changed = Grid.objects.filter(pk__in=[pk for pk, _ in grids]).update(featured_at=None)
+        self._forget_listings()
         log_moderation("unfeature", by, grids)
         return changed
 
@@ -189,7 +191,15 @@ class GridQuerySet(models.QuerySet):
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
         transaction.on_commit(lambda: forget_cached_grids(public_ids))
+        GridQuerySet._forget_listings()
         log_moderation(action, by, grids, reason=reason)
+
+    @staticmethod
+    def _forget_listings() -> None:
+        # The home page and the gallery list any public grid, and the featured ones, so every
+        # moderation takes them away, now and once an enclosing transaction commits.
+        forget_cached_listings()
+        transaction.on_commit(forget_cached_listings)
 
 
 def log_moderation(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:

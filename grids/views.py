@@ -1,6 +1,7 @@
 """The public pages. Each starts from Grid.objects.reachable() or public(), never from
 Grid.objects.all(), so a secret grid cannot leak onto a public route."""
 
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -20,13 +21,26 @@ from grids.api.serializers import grid_data_json
 from grids.caching.cache_control import allow_revalidated_caching
 from grids.caching.keys import response_part
 from grids.caching.pieces import cached_pieces, cached_renderings
-from grids.caching.responses import CachedResponse, build_and_cache_response, load_response
-from grids.embeds import grid_named_by, natural_size, oembed_answer, oembed_limits
+from grids.caching.responses import (
+    CachedResponse,
+    build_and_cache_listing,
+    build_and_cache_response,
+    load_response,
+)
+from grids.embeds import (
+    NaturalSize,
+    grid_embed,
+    grid_named_by,
+    measured_size,
+    natural_size,
+    oembed_answer,
+    oembed_limits,
+)
 from grids.forms import ReportForm
 from grids.ids import grid_id_in, is_well_formed_id, names_a_secret_grid
 from grids.models import Grid, GridState
 from grids.rendering.code import highlight_code_cells
-from grids.rendering.html import render_grid
+from grids.rendering.html import flat_blocks, render_grid
 from grids.rendering.notebook import notebook_json
 from grids.rendering.picture import (
     grid_card_png,
@@ -49,38 +63,66 @@ def thumbnail_uris(grids: list[Grid]) -> dict[str, str]:
     return cached_renderings("thumbnail", {grid.public_id: builder(grid) for grid in grids})
 
 
+def rendered_page(request, template_name: str, context: dict) -> CachedResponse:
+    """A page rendered whole, to be cached, with the hashes of its inline styles."""
+    request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
+    html = render_to_string(template_name, context, request)
+    return CachedResponse.of(html.encode(), "text/html; charset=utf-8", request.csp_style_hashes)
+
+
 # Featured grids the home page shows above the latest.
 HOME_FEATURED_GRIDS = 6
 
 
-class HomeView(TemplateView):
+class HomeView(View):
+    """The home page: featured grids and the latest. Kept whole in the cache, from where
+    CachedResponseMiddleware serves it; built again a few seconds after a post, at once after
+    a moderation (grids/caching/keys.py, LISTING_FRESH_SECONDS)."""
+
     template_name = "grids/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request):
+        cached = build_and_cache_listing(
+            "home", lambda: rendered_page(request, self.template_name, self.context())
+        )
+        return cached.response(request, secret=False)
+
+    def context(self) -> dict:
         latest = list(Grid.objects.public().latest()[: settings.IPB_HOME_LATEST_GRIDS])
         featured = list(Grid.objects.featured()[:HOME_FEATURED_GRIDS])
         uris = thumbnail_uris(latest + featured)
         for grid in latest + featured:
             grid.thumbnail_uri = uris[grid.public_id]
-        return super().get_context_data(latest_grids=latest, featured_grids=featured, **kwargs)
+        return {"latest_grids": latest, "featured_grids": featured}
 
 
 # Cards on a page of the gallery.
 GALLERY_PAGE_SIZE = 24
 
 
-class GalleryView(TemplateView):
+class GalleryView(View):
     """Public grids as picture cards, newest first, a page at a time by keyset: ?before=<the
     last card's cursor> reads on from there through the public grids' index, so a page deep
     in the gallery costs what the first does, and students posting meanwhile move nothing.
-    /gallery/featured is the same for the grids teachers featured, the latest featured first."""
+    /gallery/featured is the same for the grids teachers featured, the latest featured first.
+    The first page is kept whole in the cache like the home page; later ones are built for
+    each request."""
 
     template_name = "grids/gallery.html"
     featured = False  # grids/urls.py passes featured=True for /gallery/featured
 
-    def get_context_data(self, **kwargs):
+    def get(self, request):
+        before = request.GET.get("before")
+        if before is not None:
+            return render(request, self.template_name, self.context(before))
+        cached = build_and_cache_listing(
+            "featured" if self.featured else "gallery",
+            lambda: rendered_page(request, self.template_name, self.context(None)),
+        )
+        return cached.response(request, secret=False)
+
+    def context(self, before: str | None) -> dict:
         grids = Grid.objects.featured() if self.featured else Grid.objects.public().latest()
-        before = self.request.GET.get("before")
         if before is not None:
             at, pk = gallery_cursor_parts(before)
             grids = grids.featured_before(at, pk) if self.featured else grids.posted_before(at, pk)
@@ -92,13 +134,12 @@ class GalleryView(TemplateView):
             grid.thumbnail_uri = reverse("grids:thumbnail", args=[grid.public_id])
             grid.remix_count = remix_counts.get(grid.pk, 0)
         next_cursor = gallery_cursor(shown[-1], featured=self.featured) if more else None
-        return super().get_context_data(
-            grids=shown,
-            next_cursor=next_cursor,
-            first_page=before is None,
-            featured=self.featured,
-            **kwargs,
-        )
+        return {
+            "grids": shown,
+            "next_cursor": next_cursor,
+            "first_page": before is None,
+            "featured": self.featured,
+        }
 
 
 def public_remix_counts(pks: list[int]) -> dict[int, int]:
@@ -193,6 +234,7 @@ class GridPageView(View):
             "grid": grid,
             "rendered": pieces["table"],
             "code_cells": pieces["code"],
+            "embed": grid_embed(grid, NaturalSize(*pieces["natural-size"])),
             "remix_snippet": remix_snippet(grid),
             "page_url": absolute_url(grid.get_absolute_url()),
             "card_url": absolute_url(
@@ -200,11 +242,7 @@ class GridPageView(View):
             ),
             **remix_links(grid),
         }
-        request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
-        html = render_to_string(self.template_name, context, request)
-        return CachedResponse.of(
-            html.encode(), "text/html; charset=utf-8", request.csp_style_hashes
-        )
+        return rendered_page(request, self.template_name, context)
 
 
 # Remixes a grid's page lists, the newest first, and grids its code pulled.
@@ -235,14 +273,21 @@ def remix_links(grid: Grid) -> dict:
 
 
 def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:
-    """The grid's table and its highlighted code cells, from the cache or drawn now; from
-    blocks_json if given (render_grid() says why), else from grid.blocks."""
+    """The grid's table, its highlighted code cells and its size in pixels (NaturalSize's
+    fields), from the cache or drawn now; from blocks_json if given (render_grid() says why),
+    else from grid.blocks, which are read once for the table and the size."""
     dom_id = f"grid-{grid.public_id}"
+
+    @functools.cache
+    def numbers() -> list:
+        return flat_blocks(grid, int(grid.width), int(grid.height), blocks_json)
+
     return cached_pieces(
         grid.public_id,
         {
-            "table": lambda: render_grid(grid, dom_id=dom_id, blocks_json=blocks_json),
+            "table": lambda: render_grid(grid, dom_id=dom_id, numbers=numbers()),
             "code": lambda: highlight_code_cells(grid.code_cells),
+            "natural-size": lambda: measured_size(grid, numbers()),
         },
     )
 
@@ -436,11 +481,7 @@ class GridEmbedView(View):
         except Grid.DoesNotExist:
             return None
         context = {"grid": grid, "rendered": grid_page_pieces(grid, grid.blocks_json)["table"]}
-        request.csp_style_hashes = []  # {% inline_style %} records the page's styles here
-        html = render_to_string(self.template_name, context, request)
-        return CachedResponse.of(
-            html.encode(), "text/html; charset=utf-8", request.csp_style_hashes
-        )
+        return rendered_page(request, self.template_name, context)
 
 
 class OEmbedView(View):

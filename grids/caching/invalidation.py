@@ -3,7 +3,9 @@
 A cached response stands for "this grid may be seen". The moderation verbs (GridQuerySet.hide,
 unhide, approve, delete in grids/models.py) call forget_cached_grids() after their transaction
 commits. It marks each grid with the time of its moderation, then deletes its pieces and
-responses. The mark is what makes hiding hold at the worst moments:
+responses. The verbs, and featuring, also call forget_cached_listings(), which does the same for
+the pages that list grids, under one mark of their own. The mark is what makes hiding hold at
+the worst moments:
 
 - A request that read the grid just before it was hidden may store its response just after the
   deletes. Every response's stamp says when its grid was read, and load_response()
@@ -22,8 +24,11 @@ import time
 from django.core.cache import cache
 
 from grids.caching.keys import (
+    LISTING_NAMES,
+    LISTINGS_MODERATED_AT_KEY,
     MODERATED_LATELY_SECONDS,
     RENDERED_PARTS,
+    listing_key,
     moderated_at_key,
     rendered_key,
 )
@@ -39,16 +44,22 @@ RETRY_SECONDS = 0.5
 def forget_cached_grids(public_ids: list[str]) -> bool:
     """Mark the grids as moderated now, then delete what is cached of them. Whether the cache
     confirmed the marks; if not, they are written again until it does."""
-    marks = {public_id: time.time() for public_id in public_ids}
-    confirmed = _write_marks_and_delete(marks)
-    if not confirmed:
-        _retries.keep_trying(marks)
-    return confirmed
+    return _forget(
+        {
+            moderated_at_key(public_id): [rendered_key(public_id, part) for part in RENDERED_PARTS]
+            for public_id in public_ids
+        }
+    )
+
+
+def forget_cached_listings() -> bool:
+    """The same for the home page and the gallery's first pages, which may show any grid."""
+    return _forget({LISTINGS_MODERATED_AT_KEY: [listing_key(name) for name in LISTING_NAMES]})
 
 
 def unconfirmed(public_ids: list[str]) -> list[str]:
     """Those of the grids whose moderation the cache has not yet confirmed to this process."""
-    return _retries.pending(public_ids)
+    return [public_id for public_id in public_ids if _retries.pending(moderated_at_key(public_id))]
 
 
 def taken_back(read_at: float, moderated_at: float | None) -> bool:
@@ -56,15 +67,25 @@ def taken_back(read_at: float, moderated_at: float | None) -> bool:
     return moderated_at is not None and read_at < moderated_at + CLOCK_MARGIN_SECONDS
 
 
-def _write_marks_and_delete(marks: dict[str, float]) -> bool:
+def _forget(keys_by_mark: dict[str, list[str]]) -> bool:
+    now = time.time()
+    marks = {mark_key: (now, keys) for mark_key, keys in keys_by_mark.items()}
+    confirmed = _write_marks_and_delete(marks)
+    if not confirmed:
+        _retries.keep_trying(marks)
+    return confirmed
+
+
+# Each mark's key: the time it holds, and the keys it takes away.
+Marks = dict[str, tuple[float, list[str]]]
+
+
+def _write_marks_and_delete(marks: Marks) -> bool:
     # The marks first: a response stored after the deletes is taken back by them.
     failed = cache.set_many(
-        {moderated_at_key(public_id): at for public_id, at in marks.items()},
-        MODERATED_LATELY_SECONDS,
+        {mark_key: at for mark_key, (at, _) in marks.items()}, MODERATED_LATELY_SECONDS
     )
-    cache.delete_many(
-        [rendered_key(public_id, part) for public_id in marks for part in RENDERED_PARTS]
-    )
+    cache.delete_many([key for _, keys in marks.values() for key in keys])
     return not failed
 
 
@@ -77,13 +98,11 @@ class MarkRetries:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._marks: dict[str, float] = {}
+        self._marks: Marks = {}
         self._thread: threading.Thread | None = None
 
-    def keep_trying(self, marks: dict[str, float]) -> None:
-        logger.warning(
-            "The cache did not confirm the moderation of %d grid(s); trying again.", len(marks)
-        )
+    def keep_trying(self, marks: Marks) -> None:
+        logger.warning("The cache did not confirm %d moderation mark(s); trying again.", len(marks))
         with self._lock:
             self._marks.update(marks)
             if self._thread is None or not self._thread.is_alive():
@@ -92,9 +111,9 @@ class MarkRetries:
                 )
                 self._thread.start()
 
-    def pending(self, public_ids: list[str]) -> list[str]:
+    def pending(self, mark_key: str) -> bool:
         with self._lock:
-            return [public_id for public_id in public_ids if public_id in self._marks]
+            return mark_key in self._marks
 
     def _run(self) -> None:
         while True:
@@ -102,9 +121,9 @@ class MarkRetries:
             with self._lock:
                 now = time.time()
                 marks = {
-                    public_id: at
-                    for public_id, at in self._marks.items()
-                    if now - at < MODERATED_LATELY_SECONDS
+                    mark_key: mark
+                    for mark_key, mark in self._marks.items()
+                    if now - mark[0] < MODERATED_LATELY_SECONDS
                 }
                 if not marks:
                     self._marks.clear()
@@ -112,11 +131,11 @@ class MarkRetries:
                     return
             confirmed = _write_marks_and_delete(marks)
             with self._lock:
-                for public_id, at in marks.items():
-                    if confirmed and self._marks.get(public_id) == at:
-                        del self._marks[public_id]
+                for mark_key, mark in marks.items():
+                    if confirmed and self._marks.get(mark_key) == mark:
+                        del self._marks[mark_key]
             if confirmed:
-                logger.info("The cache confirmed the moderation of %d grid(s).", len(marks))
+                logger.info("The cache confirmed %d moderation mark(s).", len(marks))
 
 
 _retries = MarkRetries()

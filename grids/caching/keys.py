@@ -78,3 +78,24 @@ def body_chunk_keys(response_key: str, etag: str, chunks: int) -> list[str]:
 
 def moderated_at_key(public_id: str) -> str:
     return f"grid:{public_id}:moderated-at"
+
+
+# The pages that list grids (grids/views.py), kept whole like a grid's page. A new post is not
+# sent to them: once one is LISTING_FRESH_SECONDS old, the next request builds it again while
+# the others still get it (grids/caching/middleware.py), so a new grid shows within seconds and
+# a crowd on the home page never rebuilds it all at once. Moderation drops them at once.
+LISTING_NAMES = ("home", "gallery", "featured")
+LISTING_FRESH_SECONDS = 2.0
+# How long one request may take to build a listing before another may try.
+LISTING_REBUILD_SECONDS = 10
+LISTINGS_MODERATED_AT_KEY = "listings:moderated-at"
+
+
+def listing_key(name: str) -> str:
+    if name not in LISTING_NAMES:
+        raise ValueError(f"unknown listing {name!r}; add it to LISTING_NAMES")
+    return f"listing:{name}:v{RENDERER_VERSION}a{RESPONSE_FORMAT}"
+
+
+def listing_rebuild_key(name: str) -> str:
+    return listing_key(name) + ":rebuilding"

@@ -1,4 +1,5 @@
-"""Cached grid pages, /get responses and pictures, sent before most of the middleware runs.
+"""Cached grid pages, /get responses, pictures and listings, sent before most of the
+middleware runs.
 
 A link to one grid can be opened by a whole school at once (issue 6). Once a grid's page or
 JSON is cached whole (grids/caching/responses.py), sending it needs none of what the rest of the
@@ -16,10 +17,21 @@ In front of Django, grids/caching/replay.py sends the same responses again, with
 stack gave, to requests like one it has already answered.
 """
 
+from typing import NamedTuple
+from urllib.parse import parse_qsl
+
 from grids import routes
 from grids.caching.keys import response_part
-from grids.caching.responses import load_response
+from grids.caching.responses import claim_listing_rebuild, load_cached_response
 from grids.ids import is_well_formed_id
+
+
+class CachedRoute(NamedTuple):
+    route_name: str  # for the request log
+    part: str  # the response kept for it; a listing's name
+    secret: bool  # a secret grid's route
+    public_id: str | None  # None for a listing
+
 
 # The routes whose response is cached whole, by the path before the grid's id: the route's name
 # (for the request log), the response kept for it, and whether it is a secret grid's route.
@@ -47,6 +59,13 @@ CACHED_PICTURE_ROUTES = {
         (".svg", "svg", "svg"),
     )
 }
+# The pages that list grids (grids/caching/keys.py, LISTING_NAMES), by path. Only their first
+# page: ?before= asks for a later one of the gallery, built for each request.
+CACHED_LISTING_ROUTES = {
+    "/": ("grids:home", "home"),
+    "/gallery": ("grids:gallery", "gallery"),
+    "/gallery/featured": ("grids:featured", "featured"),
+}
 PICTURE_ENDINGS = tuple(dict.fromkeys(ending for _, ending in CACHED_PICTURE_ROUTES))
 # DRF's views say which methods their route takes; the API's cached responses say the same.
 ALLOW_BY_PART = {"get": "GET, HEAD, OPTIONS"}
@@ -57,12 +76,15 @@ class CachedResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        route = cached_response_route(request.method, request.path_info)
+        route = cached_response_route(
+            request.method, request.path_info, request.META.get("QUERY_STRING", "")
+        )
         if route is not None:
             route_name, part, secret, public_id = route
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
-            cached = load_response(public_id, response_part(part, secret=secret))
-            if cached is not None:
+            cached = load_cached_response(public_id, response_part(part, secret=secret))
+            # A stale listing: the request that claims it builds it again, in its view.
+            if cached is not None and not (cached.stale and claim_listing_rebuild(part)):
                 request.route_name = route_name
                 response = cached.response(request, secret=secret)
                 if part in ALLOW_BY_PART:
@@ -71,17 +93,22 @@ class CachedResponseMiddleware:
         return self.get_response(request)
 
 
-def cached_response_route(method: str, path_info: str):
-    """(route name, response part, secret, public id) if the request may have a cached response."""
+def cached_response_route(method: str, path_info: str, query_string: str = ""):
+    """The CachedRoute of a request that may have a cached response, else None."""
     if method not in ("GET", "HEAD"):
         return None
+    listing = CACHED_LISTING_ROUTES.get(path_info)
+    if listing is not None:
+        if any(name == "before" for name, _ in parse_qsl(query_string, keep_blank_values=True)):
+            return None
+        return CachedRoute(*listing, secret=False, public_id=None)
     if path_info.endswith(PICTURE_ENDINGS):
         return _cached_picture_route(path_info)
     prefix, _, public_id = path_info.rpartition("/")
     route = CACHED_RESPONSE_ROUTES.get(prefix + "/")
     if route is None or not is_well_formed_id(public_id):
         return None
-    return (*route, public_id)
+    return CachedRoute(*route, public_id)
 
 
 def _cached_picture_route(path_info: str):
@@ -90,5 +117,5 @@ def _cached_picture_route(path_info: str):
             prefix, _, public_id = path_info.removesuffix(ending).rpartition("/")
             route = CACHED_PICTURE_ROUTES.get((prefix + "/", ending))
             if route is not None and is_well_formed_id(public_id):
-                return (*route, public_id)
+                return CachedRoute(*route, public_id)
     return None

@@ -1,4 +1,5 @@
-"""Cached grid pages and /get responses sent again in front of Django, with Django's headers.
+"""Cached responses (grid pages, /get, pictures, listings) sent again in front of Django, with
+Django's headers.
 
 CachedResponseMiddleware (grids/caching/middleware.py) sends a warm response below the request log,
 the security headers, the Content-Security-Policy and the frame policy. What those layers and
@@ -31,7 +32,7 @@ from django.core.handlers.wsgi import get_script_name
 from grids.caching.keys import response_part
 from grids.caching.memory import NewestKept
 from grids.caching.middleware import cached_response_route
-from grids.caching.responses import load_response
+from grids.caching.responses import load_cached_response
 from ipbsite.http.request_log import current_request_id, log_request, request_id_for
 
 # Django answers these itself, every time: they depend on the client's copy, or (a body sent in
@@ -64,7 +65,7 @@ MAX_REPLAYS = 2048
 
 @dataclass(frozen=True)
 class Replay:
-    public_id: str
+    public_id: str | None  # None for a listing, which `part` names
     part: str
     etag: str
     gzipped: bool
@@ -98,7 +99,9 @@ class ReplayCachedResponses:
         self.replays = replays
 
     def __call__(self, environ, start_response):
-        route = cached_response_route(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+        route = cached_response_route(
+            environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        )
         if route is None or environ["REQUEST_METHOD"] != "GET" or _conditional(environ):
             return self.django_application(environ, start_response)
         kind = _request_kind(environ)
@@ -112,9 +115,10 @@ class ReplayCachedResponses:
 
     def send_again(self, replay: Replay, environ, start_response):
         started = time.perf_counter()
-        # The stamp and the moderation mark: hidden grids have no response.
-        cached = load_response(replay.public_id, replay.part)
-        if cached is None or cached.etag != replay.etag:
+        # The stamp and the moderation mark: hidden grids have no response. A stale listing goes
+        # to Django, where one request claims it to build again (grids/caching/middleware.py).
+        cached = load_cached_response(replay.public_id, replay.part)
+        if cached is None or cached.etag != replay.etag or cached.stale:
             return None
         request_id = request_id_for(environ)
         start_response(replay.status, [*replay.headers, ("X-Request-ID", request_id)])

@@ -1,4 +1,5 @@
-"""A grid's page and its /get JSON, cached whole as the bytes to send.
+"""A grid's page and its /get JSON (and the pages that list grids), cached whole as the bytes
+to send.
 
 They are kept gzipped in the cache and plain and gzipped in each process's memory, so a warm
 request costs one small cache read (ResponseBodies says why small): no query, no template, no
@@ -24,8 +25,13 @@ from grids.caching.cache_control import allow_revalidated_caching
 from grids.caching.invalidation import taken_back
 from grids.caching.keys import (
     BODY_CHUNK_BYTES,
+    LISTING_FRESH_SECONDS,
+    LISTING_REBUILD_SECONDS,
+    LISTINGS_MODERATED_AT_KEY,
     RESPONSE_TTL_SECONDS,
     body_chunk_keys,
+    listing_key,
+    listing_rebuild_key,
     moderated_at_key,
     rendered_key,
 )
@@ -44,6 +50,8 @@ class CachedResponse:
     etag: str
     # Hashes of the inline styles the body carries, for its Content-Security-Policy.
     style_hashes: tuple[str, ...] = ()
+    # A listing older than LISTING_FRESH_SECONDS (load_listing()); a grid's never is.
+    stale: bool = False
 
     @classmethod
     def of(cls, body: bytes, content_type: str, style_hashes=()) -> "CachedResponse":
@@ -113,8 +121,29 @@ def load_response(public_id: str, part: str) -> CachedResponse | None:
     page pays) is cheaper, while unzipping is paid once by each other process that sends the
     page (bench/RESULTS.md).
     """
-    key = rendered_key(public_id, part)
-    mark_key = moderated_at_key(public_id)
+    return _load(rendered_key(public_id, part), moderated_at_key(public_id))
+
+
+def load_listing(name: str) -> CachedResponse | None:
+    """A listing page, the same way; None if any grid was moderated after it was read, and
+    stale once it is LISTING_FRESH_SECONDS old (claim_listing_rebuild())."""
+    return _load(listing_key(name), LISTINGS_MODERATED_AT_KEY, LISTING_FRESH_SECONDS)
+
+
+def load_cached_response(public_id: str | None, part: str) -> CachedResponse | None:
+    """A grid's response, or with no grid the listing `part` names."""
+    if public_id is None:
+        return load_listing(part)
+    return load_response(public_id, part)
+
+
+def claim_listing_rebuild(name: str) -> bool:
+    """Whether this request is the one to build a stale listing again: the first to ask, until
+    it has stored one or LISTING_REBUILD_SECONDS have passed. The others send the stale one."""
+    return cache.add(listing_rebuild_key(name), True, LISTING_REBUILD_SECONDS)
+
+
+def _load(key: str, mark_key: str, fresh_seconds: float | None = None) -> CachedResponse | None:
     found = cache.get_many([key, mark_key])
     stamp = found.get(key)
     if stamp is None:
@@ -131,12 +160,16 @@ def load_response(public_id: str, part: str) -> CachedResponse | None:
         gzipped = b"".join(found[chunk_key] for chunk_key in chunk_keys)
         bodies = (igzip.decompress(gzipped), gzipped)
         response_bodies.put(chunk_keys[0], bodies)
-    return CachedResponse(content_type, *bodies, etag, style_hashes)
+    stale = fresh_seconds is not None and time.time() - read_at > fresh_seconds
+    return CachedResponse(content_type, *bodies, etag, style_hashes, stale)
 
 
 def store_response(public_id: str, part: str, response: CachedResponse, read_at: float) -> None:
     """Keep a response built from a read of its grid at `read_at` (time.time(), taken before)."""
-    key = rendered_key(public_id, part)
+    _store(rendered_key(public_id, part), response, read_at)
+
+
+def _store(key: str, response: CachedResponse, read_at: float) -> None:
     body = response.gzipped
     chunks = [body[at : at + BODY_CHUNK_BYTES] for at in range(0, len(body), BODY_CHUNK_BYTES)]
     chunk_keys = body_chunk_keys(key, response.etag, len(chunks))
@@ -179,4 +212,23 @@ def build_and_cache_response(
     store_response(public_id, part, response, read_at)
     if taken_back(read_at, cache.get(moderated_at_key(public_id))) and not still_reachable():
         return None
+    return response
+
+
+def build_and_cache_listing(name: str, build: Callable[[], CachedResponse]) -> CachedResponse:
+    """build() a listing page and keep it in the cache, for the listing's views, which run when
+    the cache had none or claim_listing_rebuild() chose this request.
+
+    As for a grid's response, the time is taken before the read; if a grid was moderated
+    meanwhile (the listings' mark, written by every moderation verb), the page may show it, so
+    it is built once more for this request, and load_listing() takes the first one back.
+    """
+    read_at = time.time()
+    response = build()
+    _store(listing_key(name), response, read_at)
+    if taken_back(read_at, cache.get(LISTINGS_MODERATED_AT_KEY)):
+        read_at = time.time()
+        response = build()
+        _store(listing_key(name), response, read_at)
+    cache.delete(listing_rebuild_key(name))
     return response

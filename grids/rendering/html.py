@@ -57,18 +57,23 @@ class RenderedGrid:
     description: str
 
 
-def render_grid(grid: GridLike, dom_id: str, blocks_json: str | None = None) -> RenderedGrid:
+def render_grid(
+    grid: GridLike, dom_id: str, blocks_json: str | None = None, numbers: list | None = None
+) -> RenderedGrid:
     """The grid's table and its CSS; raises ValueError if the grid or dom_id is malformed.
 
     blocks_json: the grid's blocks as the database stores them, their compact JSON text
-    (GridQuerySet.with_blocks_json()), read instead of grid.blocks; see _flat_blocks().
+    (GridQuerySet.with_blocks_json()), read instead of grid.blocks; see flat_blocks().
+    numbers: what flat_blocks() made of them already, for a caller that draws more than the
+    table from one reading of the blocks.
     """
     if not isinstance(dom_id, str) or not _DOM_ID.match(dom_id):
         raise ValueError(f"dom_id must be a letter then letters, digits or hyphens: {dom_id!r}")
     if grid.ipb_class not in _IPB_CLASSES:
         raise ValueError(f"unknown ipb_class {grid.ipb_class!r}")
     width, height = _positive_int(grid.width, "width"), _positive_int(grid.height, "height")
-    numbers = _flat_blocks(grid, width, height, blocks_json)
+    if numbers is None:
+        numbers = flat_blocks(grid, width, height, blocks_json)
 
     sizes = _block_sizes(numbers[3::4])
     common_size = max(sizes.items(), key=itemgetter(1))[0]
@@ -87,7 +92,7 @@ def render_grid(grid: GridLike, dom_id: str, blocks_json: str | None = None) -> 
     )
 
 
-def _flat_blocks(grid: GridLike, width: int, height: int, blocks_json: str | None) -> list:
+def flat_blocks(grid: GridLike, width: int, height: int, blocks_json: str | None) -> list:
     """Every block's four numbers in one list, row by row: red, green, blue, size, red, ...
 
     One list, not one per block, because Python's garbage collector walks every list alive

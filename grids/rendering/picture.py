@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 
-from grids.rendering.html import _flat_blocks as flat_blocks
+from grids.rendering.html import flat_blocks
 from grids.rendering.png import png_file
 from grids.rendering.types import GridLike
 
@@ -47,7 +47,7 @@ class GridLayout:
     """The notebook's table of a grid: its numbers and the pixel runs along each axis."""
 
     width: int
-    numbers: list  # red, green, blue, size of every block, row by row (html._flat_blocks)
+    numbers: list  # red, green, blue, size of every block, row by row (html.flat_blocks)
     columns: Runs
     rows: Runs
 
@@ -60,10 +60,14 @@ class GridLayout:
         return sum(count for _, count in self.rows)
 
 
-def grid_layout(grid: GridLike, blocks_json: str | None = None) -> GridLayout:
-    """Raises ValueError if the grid is malformed (html.render_grid() checks the same)."""
+def grid_layout(
+    grid: GridLike, blocks_json: str | None = None, numbers: list | None = None
+) -> GridLayout:
+    """Raises ValueError if the grid is malformed (html.render_grid() checks the same, and says
+    what blocks_json and numbers are)."""
     width, height = int(grid.width), int(grid.height)
-    numbers = flat_blocks(grid, width, height, blocks_json)
+    if numbers is None:
+        numbers = flat_blocks(grid, width, height, blocks_json)
     sizes = numbers[3::4]
     if not all(type(size) is int and size >= 1 for size in set(sizes)):
         raise ValueError("every block size must be a whole number of at least 1")

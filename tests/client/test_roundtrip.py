@@ -5,6 +5,7 @@ school's own site is reached. Code cells go through the package's own get_ipytho
 """
 
 import json
+import time
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
@@ -188,3 +189,19 @@ def test_a_remix_pulled_with_from_web_links_both_pages(monkeypatch):
     assert f'href="/{original_id}"' in remix_page
     assert "Remixes" in original_page
     assert f'href="/{remix_id}"' in original_page
+
+
+def test_a_posted_grid_shows_on_the_busy_home_page_and_gallery_within_seconds(live_server):
+    """The listings are cached whole and built again once a few seconds old (grids/caching/
+    keys.py): a class watching the home page sees a new grid without anyone reloading it first
+    from an empty cache. Generous: the promise is "within seconds"."""
+    for path in ("/", "/gallery"):
+        requests.get(f"{live_server.url}{path}", timeout=10)  # cached now
+    url = colourful(BlockGrid(3, 3)).post_to_web()
+    link = f'href="/{grid_id(url)}"'
+
+    for path in ("/", "/gallery"):
+        deadline = time.monotonic() + 10
+        while link not in requests.get(f"{live_server.url}{path}", timeout=10).text:
+            assert time.monotonic() < deadline, f"{path} did not show the new grid within 10 s"
+            time.sleep(0.25)

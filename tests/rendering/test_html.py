@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString
 
 from grids.rendering.html import (
     RenderedGrid,
-    _flat_blocks,
     _rows_block_by_block,
     _table_rows,
+    flat_blocks,
     render_grid,
 )
 from tests.factories import checker_blocks
@@ -245,7 +245,7 @@ def test_stored_text_is_read_as_one_list_of_numbers_not_a_list_per_block(starry_
         plain = orjson.loads(stored)
         lists_decoding_plainly = gc.get_count()[0] - before
         before = gc.get_count()[0]
-        numbers = _flat_blocks(starry_night_grid, 125, 100, stored)
+        numbers = flat_blocks(starry_night_grid, 125, 100, stored)
         lists_reading_flat = gc.get_count()[0] - before
     finally:
         gc.enable()
