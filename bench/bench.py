@@ -354,7 +354,8 @@ def run_in_site(code: str) -> str:
         capture_output=True,
         text=True,
     )
-    return done.stdout.strip()
+    # The last line: Django's startup may log lines of its own before it.
+    return done.stdout.strip().splitlines()[-1]
 
 
 # --- measuring ----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from grids.rendering.code import highlight_code_cells
 from grids.rendering.html import flat_blocks, render_grid
 from grids.rendering.notebook import notebook_json
 from grids.rendering.picture import (
+    changed_blocks_png,
     grid_card_png,
     grid_png,
     grid_svg,
@@ -242,6 +243,7 @@ class GridPageView(View):
             ),
             **remix_links(grid),
         }
+        show_changes_from_parents(grid, context["remixed_from"])
         return rendered_page(request, self.template_name, context)
 
 
@@ -270,6 +272,27 @@ def remix_links(grid: Grid) -> dict:
     for linked in parents + remixes:
         linked.thumbnail_uri = uris[linked.public_id]
     return {"remixed_from": parents, "remixes": remixes}
+
+
+def show_changes_from_parents(grid: Grid, parents: list[Grid]) -> None:
+    """Give each parent of the same shape a picture of what this remix changed from it
+    (changes_uri, changed_blocks): one more query, for the parents' blocks, and only on the
+    page of a remix with such a parent."""
+    same_shape = [
+        parent.pk
+        for parent in parents
+        if (parent.width, parent.height) == (grid.width, grid.height)
+    ]
+    if not same_shape:
+        return
+    stored = Grid.objects.public().with_blocks_json().in_bulk(same_shape)
+    width, height = int(grid.width), int(grid.height)
+    numbers = flat_blocks(grid, width, height, getattr(grid, "blocks_json", None))
+    for parent in parents:
+        if parent.pk in stored:
+            parent_numbers = flat_blocks(parent, width, height, stored[parent.pk].blocks_json)
+            picture, parent.changed_blocks = changed_blocks_png(grid, numbers, parent_numbers)
+            parent.changes_uri = png_data_uri(picture)
 
 
 def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:

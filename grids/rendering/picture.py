@@ -87,7 +87,26 @@ def grid_png(grid: GridLike, blocks_json: str | None = None) -> bytes:
 
 def grid_thumbnail_picture_png(grid: GridLike, blocks_json: str | None = None) -> bytes:
     """The picture at the whole-number scale, up or down, that best fills THUMBNAIL_SIDE."""
-    layout = grid_layout(grid, blocks_json)
+    return _thumbnail_png(grid_layout(grid, blocks_json))
+
+
+def changed_blocks_png(grid: GridLike, numbers: list, parent_numbers: list) -> tuple[bytes, int]:
+    """What a remix changed from a parent of the same shape: the remix's thumbnail with every
+    block that differs from the parent's (colour or size) in its own colour and every other
+    faded most of the way to white. With the number of blocks that differ. Both lists are
+    html.flat_blocks()' of the same width and height."""
+    faded = list(numbers)
+    changed = 0
+    for at in range(0, len(numbers), 4):
+        if numbers[at : at + 4] == parent_numbers[at : at + 4]:
+            for channel in range(at, at + 3):
+                faded[channel] = 255 - (255 - numbers[channel]) // 4
+        else:
+            changed += 1
+    return _thumbnail_png(grid_layout(grid, numbers=faded)), changed
+
+
+def _thumbnail_png(layout: GridLayout) -> bytes:
     magnify, reduce = _fit(layout, THUMBNAIL_SIDE, THUMBNAIL_SIDE)
     columns, rows = _scaled(layout.columns, magnify, reduce), _scaled(layout.rows, magnify, reduce)
     return _png(layout, columns, rows)

@@ -89,3 +89,29 @@ def test_a_remix_waiting_for_approval_is_listed_once_approved(
     Grid.objects.filter(pk=remix.pk).approve(by=django_user_model.objects.create_user("t"))
 
     assert f'href="/{remix.public_id}"' in client.get(f"/{parent.public_id}").content.decode()
+
+
+def test_a_remix_of_the_same_shape_shows_which_blocks_it_changed(client, make_grid):
+    parent = make_grid(width=3, height=2)  # the size post_payload() posts
+
+    remix = post_remix_of(client, parent, grid_data={"blocks": changed_corner(parent.blocks)})
+
+    page = client.get(f"/{remix.public_id}").content.decode()
+    assert f"What this remix changed from {parent.public_id}: 1 of 6 blocks" in page
+    assert 'class="remix-changes"' in page
+
+
+def test_a_remix_of_another_shape_shows_no_changes_picture(client, make_grid):
+    parent = make_grid(width=4, height=4)
+
+    remix = post_remix_of(client, parent)
+
+    page = client.get(f"/{remix.public_id}").content.decode()
+    assert f'href="/{parent.public_id}"' in page
+    assert "remix-changes" not in page
+
+
+def changed_corner(blocks: list) -> list:
+    changed = json.loads(json.dumps(blocks))
+    changed[0][0] = [255, 255, 255, changed[0][0][3]]
+    return changed

@@ -7,18 +7,20 @@ import orjson
 import pytest
 from PIL import Image
 
+from grids.rendering.html import flat_blocks
 from grids.rendering.picture import (
     CARD_HEIGHT,
     CARD_WIDTH,
     MAX_PICTURE_SIDE,
     THUMBNAIL_SIDE,
+    changed_blocks_png,
     grid_card_png,
     grid_layout,
     grid_png,
     grid_svg,
     grid_thumbnail_picture_png,
 )
-from tests.factories import checker_blocks, solid_blocks
+from tests.factories import checker_blocks, solid_blocks, unsaved_grid
 
 WHITE = (255, 255, 255)
 
@@ -228,3 +230,32 @@ def test_a_block_size_that_is_not_a_whole_number_is_refused(grid_from_blocks):
 
     with pytest.raises(ValueError, match="size"):
         grid_png(grid_from_blocks(blocks))
+
+
+def test_a_remixs_changes_keep_their_colour_and_the_rest_is_faded():
+    parent_blocks = solid_blocks(4, 3, rgb=(0, 0, 200), size=1)
+    remix_blocks = solid_blocks(4, 3, rgb=(0, 0, 200), size=1)
+    remix_blocks[1][2] = [255, 0, 0, 1]  # row 1, column 2
+    remix = unsaved_grid(remix_blocks, lines_on=False)
+    parent = unsaved_grid(parent_blocks, lines_on=False)
+
+    png, changed = changed_blocks_png(
+        remix, flat_blocks(remix, 4, 3, None), flat_blocks(parent, 4, 3, None)
+    )
+
+    image = decode(png)
+    scale = image.width // 4
+    assert changed == 1
+    assert image.getpixel((2 * scale, 1 * scale)) == (255, 0, 0)
+    assert image.getpixel((0, 0)) == (192, 192, 242)  # three quarters of the way to white
+
+
+def test_a_remix_that_changed_nothing_is_faded_all_over():
+    blocks = checker_blocks(3, 2, size=10)
+    grid = unsaved_grid(blocks)
+    numbers = flat_blocks(grid, 3, 2, None)
+
+    png, changed = changed_blocks_png(grid, numbers, list(numbers))
+
+    assert changed == 0
+    assert decode(png).size == decode(grid_thumbnail_picture_png(grid)).size
