@@ -339,7 +339,7 @@ class GridAdmin(ReadOnlyAdmin):
         # The picture is the row's link to the grid's admin page: its text is the link's name.
         return format_html(
             '<img class="grid-thumbnail" src="{}" alt="Grid {}" width="48" height="48">',
-            thumbnail_uris([grid])[grid.public_id],
+            thumbnail_uris([grid])[grid.cache_name],
             grid.public_id,
         )
 
@@ -438,7 +438,7 @@ class GridAdmin(ReadOnlyAdmin):
     def warn_if_the_cache_did_not_confirm(self, request, grids):
         """The database has the teacher's decision, but the cache did not confirm it: pages it
         kept may be served until it answers again (grids/caching/invalidation.py)."""
-        waiting = unconfirmed([grid.public_id for grid in grids])
+        waiting = unconfirmed([grid.cache_name for grid in grids])
         if waiting:
             self.message_user(
                 request,

@@ -37,7 +37,7 @@ class NaturalSize:
 
 def natural_size(grid: Grid) -> NaturalSize:
     """From the cache, or measured now from the grid's blocks (loaded if deferred)."""
-    pieces = cached_pieces(grid.public_id, {"natural-size": lambda: measured_size(grid)})
+    pieces = cached_pieces(grid.cache_name, {"natural-size": lambda: measured_size(grid)})
     return NaturalSize(*pieces["natural-size"])
 
 

@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from grids.caching.invalidation import forget_cached_grids, forget_cached_listings
+from grids.caching.keys import grid_cache_name
 from grids.fields import JSONTextField
 from grids.ids import names_a_route, new_secret_id, public_id_for
 
@@ -158,8 +159,8 @@ class GridQuerySet(models.QuerySet):
         )
 
     def delete(self, *, by=None):
-        grids = list(self.values_list("pk", "public_id"))
-        remix_pages = remixes_and_parents_of([pk for pk, _ in grids])  # gone with the rows
+        grids = list(self.values_list("pk", "public_id", "secret"))
+        remix_pages = remixes_and_parents_of([pk for pk, _, _ in grids])  # gone with the rows
         deleted = super().delete()
         self._forget_and_log("delete", by, grids, also_forget=remix_pages)
         return deleted
@@ -168,8 +169,8 @@ class GridQuerySet(models.QuerySet):
         with transaction.atomic():
             # Read the rows first (self may carry annotations, like the admin's report count,
             # which an UPDATE cannot), then change them by primary key.
-            grids = list(self.values_list("pk", "public_id"))
-            pks = [pk for pk, _ in grids]
+            grids = list(self.values_list("pk", "public_id", "secret"))
+            pks = [pk for pk, _, _ in grids]
             changed = Grid.objects.filter(pk__in=pks).update(**changes)
             if resolve_reports:
                 # A teacher's decision answers the reports that led to it.
@@ -183,14 +184,15 @@ class GridQuerySet(models.QuerySet):
 
     @staticmethod
     def _forget_and_log(
-        action: str, by, grids: list[tuple[int, str]], reason=None, also_forget=()
+        action: str, by, grids: list[tuple[int, str, bool]], reason=None, also_forget=()
     ) -> None:
         # Their remixes' and parents' pages too, which link to them or list them.
-        public_ids = [public_id for _, public_id in grids] + list(also_forget)
-        forget_cached_grids(public_ids)
+        names = [grid_cache_name(public_id, secret=secret) for _, public_id, secret in grids]
+        names += also_forget
+        forget_cached_grids(names)
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
-        transaction.on_commit(lambda: forget_cached_grids(public_ids))
+        transaction.on_commit(lambda: forget_cached_grids(names))
         GridQuerySet._forget_listings()
         log_moderation(action, by, grids, reason=reason)
 
@@ -202,7 +204,7 @@ class GridQuerySet(models.QuerySet):
         transaction.on_commit(forget_cached_listings)
 
 
-def log_moderation(action: str, by, grids: list[tuple[int, str]], reason=None) -> None:
+def log_moderation(action: str, by, grids: list[tuple], reason=None) -> None:
     # One line per moderation action. Grids by primary key: a secret grid's public id is its
     # only key and never goes into a log.
     logger.info(
@@ -211,7 +213,7 @@ def log_moderation(action: str, by, grids: list[tuple[int, str]], reason=None) -
         len(grids),
         extra={
             "action": action,
-            "grid_pks": [pk for pk, _ in grids],
+            "grid_pks": [pk for pk, *_ in grids],  # rows of (pk, public_id, ...)
             "by": by.get_username() if by is not None else "the site",
             "reason": reason,
         },
@@ -341,6 +343,11 @@ class Grid(models.Model):
         return reverse(route, kwargs={"public_id": self.public_id})
 
     @property
+    def cache_name(self) -> str:
+        """How the cache names this grid (grids/caching/keys.py)."""
+        return grid_cache_name(self.public_id, secret=self.secret)
+
+    @property
     def block_count(self) -> int:
         return self.width * self.height
 
@@ -419,12 +426,14 @@ reserved_grid_keys = ReservedGridKeys()
 
 
 def remixes_and_parents_of(pks: list[int]) -> list[str]:
-    """Public ids of the grids whose pages show these as a remix or as what it remixed."""
+    """The cache names (Grid.cache_name) of the grids whose pages show these as a remix or as
+    what it remixed."""
     links = Grid.remixed_from.through.objects.filter(
         models.Q(from_grid__in=pks) | models.Q(to_grid__in=pks)
     )
     related = {pk for pair in links.values_list("from_grid", "to_grid") for pk in pair}
-    return list(Grid.objects.filter(pk__in=related - set(pks)).values_list("public_id", flat=True))
+    rows = Grid.objects.filter(pk__in=related - set(pks)).values_list("public_id", "secret")
+    return [grid_cache_name(public_id, secret=secret) for public_id, secret in rows]
 
 
 def next_grid_pk() -> int:

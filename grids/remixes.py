@@ -60,7 +60,7 @@ def _from_web_call(node) -> tuple[str, bool] | None:
 
 
 def record_remix_parents(grid: Grid) -> list[str]:
-    """Link the grid to each existing grid its code pulls; the parents' public ids."""
+    """Link the grid to each existing grid its code pulls; the parents' cache names."""
     named = [(public_id, secret) for public_id, secret in grids_named_in(grid.code_cells)]
     if not named:
         return []
@@ -72,4 +72,4 @@ def record_remix_parents(grid: Grid) -> list[str]:
     }
     parents = [by_id[key] for key in named if key in by_id]
     grid.remixed_from.add(*parents)
-    return [parent.public_id for parent in parents]
+    return [parent.cache_name for parent in parents]

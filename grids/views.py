@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from grids.api.serializers import grid_data_json
 from grids.caching.cache_control import allow_revalidated_caching
-from grids.caching.keys import response_part
+from grids.caching.keys import grid_cache_name, response_part
 from grids.caching.pieces import cached_pieces, cached_renderings
 from grids.caching.responses import (
     CachedResponse,
@@ -56,12 +56,13 @@ from grids.throttling import anonymous_reporter, client_address, over_limit
 
 
 def thumbnail_uris(grids: list[Grid]) -> dict[str, str]:
-    """Each grid's thumbnail as a data: URI, by public id; its blocks load only on a miss."""
+    """Each grid's thumbnail as a data: URI, by Grid.cache_name; its blocks load only on a
+    miss."""
 
     def builder(grid):
         return lambda: png_data_uri(grid_thumbnail_png(grid))
 
-    return cached_renderings("thumbnail", {grid.public_id: builder(grid) for grid in grids})
+    return cached_renderings("thumbnail", {grid.cache_name: builder(grid) for grid in grids})
 
 
 def rendered_page(request, template_name: str, context: dict) -> CachedResponse:
@@ -93,7 +94,7 @@ class HomeView(View):
         featured = list(Grid.objects.featured()[:HOME_FEATURED_GRIDS])
         uris = thumbnail_uris(latest + featured)
         for grid in latest + featured:
-            grid.thumbnail_uri = uris[grid.public_id]
+            grid.thumbnail_uri = uris[grid.cache_name]
         return {"latest_grids": latest, "featured_grids": featured}
 
 
@@ -212,7 +213,7 @@ class GridPageView(View):
 
     def get(self, request, public_id):
         cached = build_and_cache_response(
-            public_id,
+            grid_cache_name(public_id, secret=self.secret),
             response_part("page", secret=self.secret),
             build=lambda: self.build_answer(request, public_id),
             still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
@@ -270,7 +271,7 @@ def remix_links(grid: Grid) -> dict:
     parents, remixes = parents[:MOST_PARENTS_SHOWN], remixes[:MOST_REMIXES_SHOWN]
     uris = thumbnail_uris(parents + remixes)
     for linked in parents + remixes:
-        linked.thumbnail_uri = uris[linked.public_id]
+        linked.thumbnail_uri = uris[linked.cache_name]
     return {"remixed_from": parents, "remixes": remixes}
 
 
@@ -306,7 +307,7 @@ def grid_page_pieces(grid: Grid, blocks_json: str | None = None) -> dict:
         return flat_blocks(grid, int(grid.width), int(grid.height), blocks_json)
 
     return cached_pieces(
-        grid.public_id,
+        grid.cache_name,
         {
             "table": lambda: render_grid(grid, dom_id=dom_id, numbers=numbers()),
             "code": lambda: highlight_code_cells(grid.code_cells),
@@ -368,7 +369,7 @@ class ReportGridView(View):
         context = {
             "grid": grid,
             "form": form,
-            "thumbnail_uri": thumbnail_uris([grid])[grid.public_id],
+            "thumbnail_uri": thumbnail_uris([grid])[grid.cache_name],
         }
         return render(request, "grids/report_form.html", context, status=status)
 
@@ -436,7 +437,7 @@ class GridPictureView(View):
 
     def get(self, request, public_id):
         cached = build_and_cache_response(
-            public_id,
+            grid_cache_name(public_id, secret=self.secret),
             response_part(self.part, secret=self.secret),
             build=lambda: self.build_answer(public_id),
             still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),
@@ -485,8 +486,9 @@ class GridEmbedView(View):
 
     def get(self, request, public_id):
         part = response_part("embed", secret=self.secret)
-        cached = load_response(public_id, part) or build_and_cache_response(
-            public_id,
+        grid_name = grid_cache_name(public_id, secret=self.secret)
+        cached = load_response(grid_name, part) or build_and_cache_response(
+            grid_name,
             part,
             build=lambda: self.build_answer(request, public_id),
             still_reachable=lambda: self.reachable().filter(public_id=public_id).exists(),

@@ -10,7 +10,7 @@ from grids.api.parsers import one_large_post_at_a_time, release_parsed_body
 from grids.api.schema import fetch_grid_schema, post_grid_schema
 from grids.api.serializers import GridDataSerializer, GridPostSerializer, grid_data_json
 from grids.api.throttles import PostRateThrottle
-from grids.caching.keys import response_part
+from grids.caching.keys import grid_cache_name, response_part
 from grids.caching.responses import CachedResponse, build_and_cache_response
 from grids.ids import is_well_formed_id
 from grids.models import Grid
@@ -63,7 +63,7 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
         # Kept whole in the cache, from where CachedResponseMiddleware serves it while the grid
         # may be seen (grids/caching/responses.py): this runs only when the cache has no answer.
         cached = build_and_cache_response(
-            public_id,
+            grid_cache_name(public_id, secret=self.secret),
             response_part("get", secret=self.secret),
             build=lambda: CachedResponse.of(grid_data_json(self.get_object()), "application/json"),
             still_reachable=lambda: self.get_queryset().filter(public_id=public_id).exists(),

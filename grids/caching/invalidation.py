@@ -41,13 +41,13 @@ CLOCK_MARGIN_SECONDS = 1.0
 RETRY_SECONDS = 0.5
 
 
-def forget_cached_grids(public_ids: list[str]) -> bool:
-    """Mark the grids as moderated now, then delete what is cached of them. Whether the cache
-    confirmed the marks; if not, they are written again until it does."""
+def forget_cached_grids(grid_names: list[str]) -> bool:
+    """Mark the grids (by Grid.cache_name) as moderated now, then delete what is cached of
+    them. Whether the cache confirmed the marks; if not, they are written again until it does."""
     return _forget(
         {
-            moderated_at_key(public_id): [rendered_key(public_id, part) for part in RENDERED_PARTS]
-            for public_id in public_ids
+            moderated_at_key(name): [rendered_key(name, part) for part in RENDERED_PARTS]
+            for name in grid_names
         }
     )
 
@@ -57,9 +57,9 @@ def forget_cached_listings() -> bool:
     return _forget({LISTINGS_MODERATED_AT_KEY: [listing_key(name) for name in LISTING_NAMES]})
 
 
-def unconfirmed(public_ids: list[str]) -> list[str]:
+def unconfirmed(grid_names: list[str]) -> list[str]:
     """Those of the grids whose moderation the cache has not yet confirmed to this process."""
-    return [public_id for public_id in public_ids if _retries.pending(moderated_at_key(public_id))]
+    return [name for name in grid_names if _retries.pending(moderated_at_key(name))]
 
 
 def taken_back(read_at: float, moderated_at: float | None) -> bool:

@@ -1,9 +1,10 @@
 """The cache keys of what is built from a grid, and how long each is kept.
 
 Every piece (the HTML table, the highlighted code, the thumbnail) and every whole response (a
-grid's page, its /get JSON, its pictures) has a key made from the grid's public id, the part's
-name and the renderer's version: a new renderer never reads an old rendering. Responses are kept per
-route kind, so a secret grid's page never answers at its public address.
+grid's page, its /get JSON, its pictures) has a key made from the grid's cache name (its kind and
+public id, grid_cache_name()), the part's name and the renderer's version: a new renderer never
+reads an old rendering. Responses are kept per route kind, so a secret grid's page never answers
+at its public address.
 """
 
 from grids.rendering.html import RENDERER_VERSION
@@ -61,14 +62,22 @@ def response_part(name: str, *, secret: bool) -> str:
     return f"secret-{name}" if secret else name
 
 
-def rendered_key(public_id: str, part: str) -> str:
+def grid_cache_name(public_id: str, *, secret: bool) -> str:
+    """How every cache key and moderation mark names a grid: its kind and its public id. A
+    public and a secret grid may have the same id (the two tables of ipythonblocks.org, whose
+    ids are imported as they were), so the id alone would let one's pieces answer for the other."""
+    return f"{'secret' if secret else 'public'}/{public_id}"
+
+
+def rendered_key(grid_name: str, part: str) -> str:
+    """grid_name: grid_cache_name()'s."""
     if part not in RENDERED_PARTS:
         raise ValueError(f"unknown rendered part {part!r}; add it to RENDERED_PARTS")
     if part in PICTURE_PARTS:
-        return f"grid:{public_id}:{part}:p{PICTURE_VERSION}a{RESPONSE_FORMAT}"
+        return f"grid:{grid_name}:{part}:p{PICTURE_VERSION}a{RESPONSE_FORMAT}"
     if part in RESPONSE_PARTS:
-        return f"grid:{public_id}:{part}:v{RENDERER_VERSION}a{RESPONSE_FORMAT}"
-    return f"grid:{public_id}:{part}:v{RENDERER_VERSION}"
+        return f"grid:{grid_name}:{part}:v{RENDERER_VERSION}a{RESPONSE_FORMAT}"
+    return f"grid:{grid_name}:{part}:v{RENDERER_VERSION}"
 
 
 def body_chunk_keys(response_key: str, etag: str, chunks: int) -> list[str]:
@@ -76,8 +85,8 @@ def body_chunk_keys(response_key: str, etag: str, chunks: int) -> list[str]:
     return [f"{response_key}:body:{etag[3:-1]}:{chunk}" for chunk in range(chunks)]
 
 
-def moderated_at_key(public_id: str) -> str:
-    return f"grid:{public_id}:moderated-at"
+def moderated_at_key(grid_name: str) -> str:
+    return f"grid:{grid_name}:moderated-at"
 
 
 # The pages that list grids (grids/views.py), kept whole like a grid's page. A new post is not

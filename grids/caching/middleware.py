@@ -21,7 +21,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from grids import routes
-from grids.caching.keys import response_part
+from grids.caching.keys import grid_cache_name, response_part
 from grids.caching.responses import claim_listing_rebuild, load_cached_response
 from grids.ids import is_well_formed_id
 
@@ -31,6 +31,13 @@ class CachedRoute(NamedTuple):
     part: str  # the response kept for it; a listing's name
     secret: bool  # a secret grid's route
     public_id: str | None  # None for a listing
+
+    @property
+    def grid_name(self) -> str | None:
+        """The grid's name in the cache (grid_cache_name()); None for a listing."""
+        if self.public_id is None:
+            return None
+        return grid_cache_name(self.public_id, secret=self.secret)
 
 
 # The routes whose response is cached whole, by the path before the grid's id: the route's name
@@ -80,9 +87,9 @@ class CachedResponseMiddleware:
             request.method, request.path_info, request.META.get("QUERY_STRING", "")
         )
         if route is not None:
-            route_name, part, secret, public_id = route
+            route_name, part, secret, _ = route
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
-            cached = load_cached_response(public_id, response_part(part, secret=secret))
+            cached = load_cached_response(route.grid_name, response_part(part, secret=secret))
             # A stale listing: the request that claims it builds it again, in its view.
             if cached is not None and not (cached.stale and claim_listing_rebuild(part)):
                 request.route_name = route_name

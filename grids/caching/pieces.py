@@ -16,16 +16,15 @@ T = TypeVar("T")
 
 
 def cached_renderings(part: str, builders: dict[str, Callable[[], T]]) -> dict[str, T]:
-    """One piece of each of many grids, by public id, from the cache or built now: one cache
-    round trip to read them all and, for those missing, one to keep them."""
-    return _cached_many(
-        {public_id: rendered_key(public_id, part) for public_id in builders}, builders
-    )
+    """One piece of each of many grids, by their names in the cache (Grid.cache_name), from the
+    cache or built now: one round trip to read them all and, for those missing, one to keep
+    them."""
+    return _cached_many({name: rendered_key(name, part) for name in builders}, builders)
 
 
-def cached_pieces(public_id: str, builders: dict[str, Callable[[], T]]) -> dict[str, T]:
-    """Several pieces of one grid, by part, the same way."""
-    return _cached_many({part: rendered_key(public_id, part) for part in builders}, builders)
+def cached_pieces(grid_name: str, builders: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Several pieces of one grid (Grid.cache_name), by part, the same way."""
+    return _cached_many({part: rendered_key(grid_name, part) for part in builders}, builders)
 
 
 def _cached_many(keys: dict[str, str], builders: dict[str, Callable[[], T]]) -> dict[str, T]:

@@ -65,7 +65,7 @@ MAX_REPLAYS = 2048
 
 @dataclass(frozen=True)
 class Replay:
-    public_id: str | None  # None for a listing, which `part` names
+    grid_name: str | None  # grid_cache_name()'s; None for a listing, which `part` names
     part: str
     etag: str
     gzipped: bool
@@ -117,7 +117,7 @@ class ReplayCachedResponses:
         started = time.perf_counter()
         # The stamp and the moderation mark: hidden grids have no response. A stale listing goes
         # to Django, where one request claims it to build again (grids/caching/middleware.py).
-        cached = load_cached_response(replay.public_id, replay.part)
+        cached = load_cached_response(replay.grid_name, replay.part)
         if cached is None or cached.etag != replay.etag or cached.stale:
             return None
         request_id = request_id_for(environ)
@@ -144,11 +144,11 @@ class ReplayCachedResponses:
             and sent.get("status", "").startswith("200 ")
             and not any(name.lower() == "set-cookie" for name, _ in headers)
         ):
-            route_name, part, secret, public_id = route
+            route_name, part, secret, _ = route
             self.replays.put(
                 kind,
                 Replay(
-                    public_id=public_id,
+                    grid_name=route.grid_name,
                     part=response_part(part, secret=secret),
                     etag=etag,
                     gzipped=any(

@@ -110,10 +110,11 @@ class ResponseBodies(NewestKept[str, tuple[bytes, bytes]]):
 response_bodies = ResponseBodies()
 
 
-def load_response(public_id: str, part: str) -> CachedResponse | None:
-    """The response cached for a grid's route: its stamp from the cache, its bodies from this
-    process's memory or, the first time, from the cache. None if either is gone, or if the grid
-    was moderated after the read the response was built from (grids/caching/invalidation.py).
+def load_response(grid_name: str, part: str) -> CachedResponse | None:
+    """The response cached for a grid's route (grid_name: grid_cache_name()'s): its stamp from
+    the cache, its bodies from this process's memory or, the first time, from the cache. None
+    if either is gone, or if the grid was moderated after the read the response was built from
+    (grids/caching/invalidation.py).
 
     The stamp and the grid's moderation mark come in one round trip. The cache holds only the
     gzipped body, and the plain one is unzipped from it here, once per process: memcached then
@@ -121,7 +122,7 @@ def load_response(public_id: str, part: str) -> CachedResponse | None:
     page pays) is cheaper, while unzipping is paid once by each other process that sends the
     page (bench/RESULTS.md).
     """
-    return _load(rendered_key(public_id, part), moderated_at_key(public_id))
+    return _load(rendered_key(grid_name, part), moderated_at_key(grid_name))
 
 
 def load_listing(name: str) -> CachedResponse | None:
@@ -130,11 +131,11 @@ def load_listing(name: str) -> CachedResponse | None:
     return _load(listing_key(name), LISTINGS_MODERATED_AT_KEY, LISTING_FRESH_SECONDS)
 
 
-def load_cached_response(public_id: str | None, part: str) -> CachedResponse | None:
+def load_cached_response(grid_name: str | None, part: str) -> CachedResponse | None:
     """A grid's response, or with no grid the listing `part` names."""
-    if public_id is None:
+    if grid_name is None:
         return load_listing(part)
-    return load_response(public_id, part)
+    return load_response(grid_name, part)
 
 
 def claim_listing_rebuild(name: str) -> bool:
@@ -164,9 +165,9 @@ def _load(key: str, mark_key: str, fresh_seconds: float | None = None) -> Cached
     return CachedResponse(content_type, *bodies, etag, style_hashes, stale)
 
 
-def store_response(public_id: str, part: str, response: CachedResponse, read_at: float) -> None:
+def store_response(grid_name: str, part: str, response: CachedResponse, read_at: float) -> None:
     """Keep a response built from a read of its grid at `read_at` (time.time(), taken before)."""
-    _store(rendered_key(public_id, part), response, read_at)
+    _store(rendered_key(grid_name, part), response, read_at)
 
 
 def _store(key: str, response: CachedResponse, read_at: float) -> None:
@@ -188,7 +189,7 @@ def _store(key: str, response: CachedResponse, read_at: float) -> None:
 
 
 def build_and_cache_response(
-    public_id: str,
+    grid_name: str,
     part: str,
     build: Callable[[], CachedResponse | None],
     still_reachable: Callable[[], bool],
@@ -209,8 +210,8 @@ def build_and_cache_response(
     response = build()
     if response is None:
         return None
-    store_response(public_id, part, response, read_at)
-    if taken_back(read_at, cache.get(moderated_at_key(public_id))) and not still_reachable():
+    store_response(grid_name, part, response, read_at)
+    if taken_back(read_at, cache.get(moderated_at_key(grid_name))) and not still_reachable():
         return None
     return response
 

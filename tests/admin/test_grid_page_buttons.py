@@ -180,7 +180,7 @@ def test_hide_says_so_when_the_cache_did_not_confirm(teacher_client, make_grid, 
     page = teacher_client.get(done["Location"]).content.decode()
     assert "The cache is not answering, so 1 of these grid(s) may still show" in page
     stalled.refusals = 0  # the cache answers again: the retries stop
-    assert wait_until(lambda: invalidation.unconfirmed([grid.public_id]) == [])
+    assert wait_until(lambda: invalidation.unconfirmed([grid.cache_name]) == [])
 
 
 def test_unhide_brings_the_grid_back_and_records_it(teacher_client, teacher, make_grid):

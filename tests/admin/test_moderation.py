@@ -57,7 +57,7 @@ def test_the_admin_says_so_when_the_cache_did_not_confirm_a_hide(
     assert "Hid 1 grid(s)" in listing
     assert "The cache is not answering, so 1 of these grid(s) may still show" in listing
     stalled.refusals = 0  # the cache answers again: the retries stop
-    assert wait_until(lambda: invalidation.unconfirmed([grid.public_id]) == [])
+    assert wait_until(lambda: invalidation.unconfirmed([grid.cache_name]) == [])
 
 
 def test_hiding_without_a_reason_asks_again(teacher_client, make_grid):

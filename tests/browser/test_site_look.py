@@ -65,12 +65,23 @@ def site(transactional_db, live_server) -> dict:
             "for block in grid:\n    if block.row % 2 == 0:  # even rows\n        block.red = 255",
         ],
     )
+    # A remix of the same shape, with a row changed: its page shows what it changed.
+    remix_blocks = [list(row) for row in grid.blocks]
+    remix_blocks[1] = [[255, 200, 0, 20]] * 6
+    remix = make_grid(
+        width=6,
+        height=4,
+        blocks=remix_blocks,
+        code_cells=[f"grid = BlockGrid.from_web('{grid.public_id}')\ngrid[1, :] = (255, 200, 0)"],
+    )
+    remix.remixed_from.add(grid)
     return {
         "url": live_server.url,
         "grid": grid,
         "pages": {
             "home": "/",
             "gallery": "/gallery",
+            "remix": remix.get_absolute_url(),
             "no-such-grid": "/open?grid=nosuch",
             "about": "/about",
             "grid": grid.get_absolute_url(),

@@ -138,7 +138,7 @@ def test_an_answer_whose_bodies_are_gone_is_built_again(client, make_grid, monke
     first = client.get(f"/get/{grid.public_id}")
     # Another process stored the stamp; this one has no bodies, and the cache lost them.
     response_bodies.clear()
-    key = rendered_key(grid.public_id, response_part("get", secret=False))
+    key = rendered_key(grid.cache_name, response_part("get", secret=False))
     stamp = cache.get(key)
     cache.clear()
     cache.set(key, stamp)
@@ -244,7 +244,7 @@ def test_the_cache_holds_only_the_gzipped_body_of_an_answer(client, make_grid):
     grid = make_grid()
     gzipped = client.get(f"/{grid.public_id}", HTTP_ACCEPT_ENCODING="gzip").content
 
-    key = rendered_key(grid.public_id, response_part("page", secret=False))
+    key = rendered_key(grid.cache_name, response_part("page", secret=False))
     _, etag, _, chunks, _ = cache.get(key)
 
     assert cache.get_many(body_chunk_keys(key, etag, chunks)) == {
@@ -260,7 +260,7 @@ def test_a_body_larger_than_a_cache_item_is_kept_in_chunks_and_sent_whole(
     grid = make_grid()
     url = f"/{grid.public_id}"
     sent = client.get(url, HTTP_ACCEPT_ENCODING="gzip").content
-    key = rendered_key(grid.public_id, response_part("page", secret=False))
+    key = rendered_key(grid.cache_name, response_part("page", secret=False))
     _, etag, _, chunks, _ = cache.get(key)
     stored = cache.get_many(body_chunk_keys(key, etag, chunks))
 
@@ -288,7 +288,7 @@ def test_a_grid_at_the_block_limit_is_cached_by_a_default_memcached(client, make
     assert len(sent) > 1024 * 1024
 
     response_bodies.clear()  # as another process: only memcached has it
-    cached = load_response(grid.public_id, part)
+    cached = load_response(grid.cache_name, part)
 
     assert cached is not None
     assert cached.gzipped == sent

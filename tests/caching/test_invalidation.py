@@ -33,7 +33,7 @@ PUBLIC_PARTS = {part for part in RENDERED_PARTS if not part.startswith("secret-"
 
 
 def cached_parts(cache_client, grid: Grid) -> set[str]:
-    keys = {part: rendered_key(grid.public_id, part) for part in RENDERED_PARTS}
+    keys = {part: rendered_key(grid.cache_name, part) for part in RENDERED_PARTS}
     found = cache_client.get_many(list(keys.values()))
     return {part for part, key in keys.items() if key in found}
 
@@ -123,7 +123,7 @@ def test_a_grid_hidden_while_its_answer_is_built_keeps_no_cached_answer(
     response = client.get(path.format(grid.public_id))
 
     assert response.status_code == status
-    assert load_response(grid.public_id, part) is None
+    assert load_response(grid.cache_name, part) is None
     assert client.get(path.format(grid.public_id)).status_code == status
 
 
@@ -133,9 +133,9 @@ def test_a_response_stored_after_a_hide_from_a_read_before_it_is_never_served(cl
     grid = make_grid()
     read_at = time.time()
     Grid.objects.filter(pk=grid.pk).hide(by=None, reason="hidden mid-build")
-    store_response(grid.public_id, "page", CachedResponse.of(b"the grid", "text/html"), read_at)
+    store_response(grid.cache_name, "page", CachedResponse.of(b"the grid", "text/html"), read_at)
 
-    assert load_response(grid.public_id, "page") is None
+    assert load_response(grid.cache_name, "page") is None
     assert client.get(f"/{grid.public_id}").status_code == 410
 
 
@@ -171,7 +171,7 @@ def test_moderation_marks_a_grid_before_it_deletes_its_cached_answers(make_grid,
             return getattr(shared_cache, name)
 
         def delete_many(self, keys):
-            marks_seen_by_deletes.append(shared_cache.get(moderated_at_key(grid.public_id)))
+            marks_seen_by_deletes.append(shared_cache.get(moderated_at_key(grid.cache_name)))
             return shared_cache.delete_many(keys)
 
     monkeypatch.setattr(invalidation, "cache", CacheWatchingDeletes())
@@ -191,6 +191,6 @@ def test_a_moderation_the_cache_did_not_confirm_is_written_again_until_it_is(
 
     Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
 
-    assert invalidation.unconfirmed([grid.public_id]) == [grid.public_id]
-    assert wait_until(lambda: invalidation.unconfirmed([grid.public_id]) == [])
-    assert cache.get(moderated_at_key(grid.public_id)) is not None
+    assert invalidation.unconfirmed([grid.cache_name]) == [grid.cache_name]
+    assert wait_until(lambda: invalidation.unconfirmed([grid.cache_name]) == [])
+    assert cache.get(moderated_at_key(grid.cache_name)) is not None

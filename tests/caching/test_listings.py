@@ -184,6 +184,6 @@ def test_a_fresh_listing_is_sent_again_in_front_of_django(make_grid):
 
 def test_a_grids_cached_answer_is_never_stale(make_grid):
     grid = make_grid()
-    store_response(grid.public_id, "page", CachedResponse.of(b"page", "text/html"), 0.0)
+    store_response(grid.cache_name, "page", CachedResponse.of(b"page", "text/html"), 0.0)
 
-    assert responses.load_response(grid.public_id, "page").stale is False
+    assert responses.load_response(grid.cache_name, "page").stale is False

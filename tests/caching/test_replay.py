@@ -131,7 +131,7 @@ def test_an_answer_stored_anew_with_other_bytes_is_sent_by_django_not_replayed(
     for _ in range(2):
         wsgi_request(site, path)
     # Another process stored this grid's answer again, with other bytes (a new release).
-    store_response(grid.public_id, "page", CachedResponse.of(b"other", "text/html"), time.time())
+    store_response(grid.cache_name, "page", CachedResponse.of(b"other", "text/html"), time.time())
     requests_before = django_app.requests
 
     status, headers, body = wsgi_request(site, path)

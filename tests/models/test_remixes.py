@@ -55,7 +55,7 @@ def test_existing_grids_named_are_recorded_as_parents_secret_or_not(make_grid):
 
     parents = record_remix_parents(child)
 
-    assert sorted(parents) == sorted([public.public_id, secret.public_id])
+    assert sorted(parents) == sorted([public.cache_name, secret.cache_name])
     assert set(child.remixed_from.all()) == {public, secret}
     assert list(public.remixes.all()) == [child]
 

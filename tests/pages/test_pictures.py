@@ -120,7 +120,7 @@ def test_hiding_a_grid_takes_its_cached_pictures_away_at_once(
     url = picture_url(name, grid)
     assert client.get(url).status_code == 200
     part = {"thumbnail": "thumbnail-png", "card": "card-png"}.get(name, name)
-    key = rendered_key(grid.public_id, response_part(part, secret=secret))
+    key = rendered_key(grid.cache_name, response_part(part, secret=secret))
     assert cache.get(key) is not None
 
     Grid.objects.filter(pk=grid.pk).hide(by=None, reason="test")
