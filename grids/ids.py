@@ -32,6 +32,13 @@ def public_id_for(pk: int, salt: str) -> str:
     return _hashids(salt).encrypt(pk)
 
 
+def key_of_public_id(public_id: str, salt: str) -> int | None:
+    """The key a public id is the hashid of with this salt, or None. Only for the imports,
+    which move the key sequence past imported ids (grids/transfer/loading.py)."""
+    decoded = _hashids(salt).decrypt(public_id)
+    return decoded[0] if len(decoded) == 1 else None
+
+
 # Answered before the URLconf (ipbsite/http/health.py), so not among its words.
 PATHS_BEFORE_THE_URLCONF = ("healthz", "readyz")
 

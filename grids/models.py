@@ -3,10 +3,11 @@ import logging
 import random
 import threading
 from collections import deque
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -227,10 +228,11 @@ class Grid(models.Model):
         BLOCK_GRID = "BlockGrid"
         IMAGE_GRID = "ImageGrid"
 
-    # The last segment of the grid's URL (grids/ids.py). Null only inside save() on SQLite,
-    # between the insert that gives a public grid its primary key and the update that stores
-    # its hashid.
-    public_id = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    # The last segment of the grid's URL (grids/ids.py), unique among grids of its kind: a
+    # public and a secret grid imported from ipythonblocks.org may share one (Meta). Null only
+    # inside save() on SQLite, between the insert that gives a public grid its primary key and
+    # the update that stores its hashid.
+    public_id = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     secret = models.BooleanField(
         default=False, help_text="Unlisted: reachable only by its /secret/ link, never listed."
     )
@@ -293,6 +295,9 @@ class Grid(models.Model):
         ]
         permissions = [("moderate_grid", "Can hide, unhide and approve grids")]
         constraints = [
+            # public_id first: lookups by the id alone (the admin's search, remix parents) use
+            # the same index.
+            models.UniqueConstraint(fields=["public_id", "secret"], name="grid_unique_id_per_kind"),
             models.CheckConstraint(condition=models.Q(width__gte=1), name="grid_width_positive"),
             models.CheckConstraint(condition=models.Q(height__gte=1), name="grid_height_positive"),
         ]
@@ -311,19 +316,14 @@ class Grid(models.Model):
         elif connection.vendor == "postgresql":
             # A hashid encodes the primary key: take it from the sequence first, so a post is
             # one insert, committed alone, not an insert and an update in a transaction.
-            if self.pk is None:
-                self.pk = next_grid_pk()
-                while names_a_route(public_id_for(self.pk, settings.HASHIDS_SALT)):
-                    self.pk = next_grid_pk()  # /random is a page, never a grid's
-            self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
-            super().save(*args, **{**kwargs, "force_insert": True})
+            self._insert_with_a_free_public_id(*args, **kwargs)
         else:
             # SQLite has no sequence to ask: the key exists only after the insert.
             with transaction.atomic():
                 super().save(*args, **kwargs)
-                while names_a_route(public_id_for(self.pk, settings.HASHIDS_SALT)):
-                    # /random is a page, never a grid's: this key goes unused, as a failed
-                    # insert's would (SQLite's AUTOINCREMENT never gives it again).
+                while not is_free_public_id(public_id_for(self.pk, settings.HASHIDS_SALT)):
+                    # This key goes unused, as a failed insert's would (SQLite's AUTOINCREMENT
+                    # never gives it again).
                     models.QuerySet(Grid).filter(pk=self.pk).delete()
                     self.pk = None
                     super().save(*args, **kwargs)
@@ -341,6 +341,32 @@ class Grid(models.Model):
     def get_report_url(self):
         route = "grids:secret-report" if self.secret else "grids:report"
         return reverse(route, kwargs={"public_id": self.public_id})
+
+    def _insert_with_a_free_public_id(self, *args, **kwargs):
+        """Insert a new public grid (PostgreSQL) with a key whose hashid is free.
+
+        /random is a page, never a grid's (names_a_route). A grid imported with its old URL
+        (import_grids, import_legacy) may hold the hashid of a key the sequence gives later:
+        the imports move the sequence past the keys their ids decode to, so with the same salt
+        that never happens, and with another salt the unique constraint refuses the insert
+        and the next key is taken. Neither costs a normal post anything.
+        """
+        given_pk = self.pk
+        while True:
+            if given_pk is None:
+                self.pk = next_grid_pk()
+                while names_a_route(public_id_for(self.pk, settings.HASHIDS_SALT)):
+                    self.pk = next_grid_pk()
+            self.public_id = public_id_for(self.pk, settings.HASHIDS_SALT)
+            try:
+                # A savepoint only inside a transaction (tests, an import): a post commits alone.
+                with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                    super().save(*args, **{**kwargs, "force_insert": True})
+                return
+            except IntegrityError:
+                if given_pk is not None or is_free_public_id(self.public_id):
+                    raise
+                logger.info("A new grid's id was taken by an imported grid; taking the next key.")
 
     @property
     def cache_name(self) -> str:
@@ -476,6 +502,14 @@ class Report(models.Model):
         if note:
             self.details = f"{self.details}\n\n{note}" if self.details else note
             self.save(update_fields=["details"])
+
+
+def is_free_public_id(public_id: str) -> bool:
+    """Whether a new public grid may take this id: not a fixed route's word, nor held."""
+    return (
+        not names_a_route(public_id)
+        and not Grid.objects.filter(public_id=public_id, secret=False).exists()
+    )
 
 
 @functools.lru_cache(maxsize=16)

@@ -6,6 +6,8 @@ Text PostgreSQL cannot store (NUL, lone surrogates) is refused here, not by the 
 """
 
 import re
+import sys
+from dataclasses import dataclass
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
@@ -40,6 +42,33 @@ def check_storable_text(text: str) -> str:
             "must be valid Unicode (it contains a lone surrogate)."
         ) from None
     return text
+
+
+@dataclass(frozen=True)
+class PostLimits:
+    """The site's size limits on a post. A serializer's context may carry others ("limits"):
+    the imports check old grids by every rule of a post but these (grids/transfer/)."""
+
+    max_blocks: int
+    max_block_size: int
+    max_code_cells: int
+    max_code_cell_chars: int
+
+    @classmethod
+    def of_the_site(cls) -> "PostLimits":
+        return cls(
+            settings.IPB_MAX_BLOCKS,
+            settings.IPB_MAX_BLOCK_SIZE,
+            settings.IPB_MAX_CODE_CELLS,
+            settings.IPB_MAX_CODE_CELL_CHARS,
+        )
+
+
+NO_SIZE_LIMITS = PostLimits(sys.maxsize, sys.maxsize, sys.maxsize, sys.maxsize)
+
+
+def post_limits(field: serializers.Field) -> PostLimits:
+    return field.context.get("limits") or PostLimits.of_the_site()
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -130,13 +159,14 @@ class CodeCellsField(serializers.Field):
     def to_internal_value(self, data):
         if type(data) is not list or not data:
             self.fail("invalid")
-        if len(data) > settings.IPB_MAX_CODE_CELLS:
-            self.fail("too_many", max_cells=settings.IPB_MAX_CODE_CELLS)
+        limits = post_limits(self)
+        if len(data) > limits.max_code_cells:
+            self.fail("too_many", max_cells=limits.max_code_cells)
         for index, cell in enumerate(data):
             if type(cell) is not str:
                 self.fail("invalid")
-            if len(cell) > settings.IPB_MAX_CODE_CELL_CHARS:
-                self.fail("too_long", index=index, max_chars=settings.IPB_MAX_CODE_CELL_CHARS)
+            if len(cell) > limits.max_code_cell_chars:
+                self.fail("too_long", index=index, max_chars=limits.max_code_cell_chars)
             try:
                 check_storable_text(cell)
             except serializers.ValidationError as error:

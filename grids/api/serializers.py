@@ -4,7 +4,6 @@ what must hold for every row. Keys a later client may add are ignored, never an 
 """
 
 import orjson
-from django.conf import settings
 from rest_framework import serializers
 
 from grids.api.fields import (
@@ -16,6 +15,7 @@ from grids.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
+    post_limits,
 )
 from grids.api.validation import normalized_blocks, plainly_valid_post
 from grids.caching.invalidation import forget_cached_grids
@@ -53,11 +53,14 @@ class GridDataInputSerializer(ShallowCopiedFieldsSerializer):
 
     def validate(self, attrs):
         width, height = attrs["width"], attrs["height"]
-        if width * height > settings.IPB_MAX_BLOCKS:
+        limits = post_limits(self)
+        if width * height > limits.max_blocks:
             raise serializers.ValidationError(
-                {"blocks": [f"A grid may hold at most {settings.IPB_MAX_BLOCKS} blocks."]}
+                {"blocks": [f"A grid may hold at most {limits.max_blocks} blocks."]}
             )
-        attrs["blocks"] = normalized_blocks(attrs["blocks"], width, height)
+        attrs["blocks"] = normalized_blocks(
+            attrs["blocks"], width, height, max_block_size=limits.max_block_size
+        )
         return attrs
 
 

@@ -21,7 +21,7 @@ from grids.api.fields import (
 from grids.models import Grid
 
 
-def block_problem(block) -> str | None:
+def block_problem(block, max_block_size: int | None = None) -> str | None:
     """Why `block` is not [red, green, blue, size], or None if it is. The slow path."""
     if type(block) is not list or len(block) != 4:
         return "must be a list of 4 whole numbers [red, green, blue, size]"
@@ -32,12 +32,15 @@ def block_problem(block) -> str | None:
         return "has a colour outside 0..255"
     if size < 1:
         return "has a size below 1"
-    if size > settings.IPB_MAX_BLOCK_SIZE:
-        return f"has a size above {settings.IPB_MAX_BLOCK_SIZE}"
+    max_size = settings.IPB_MAX_BLOCK_SIZE if max_block_size is None else max_block_size
+    if size > max_size:
+        return f"has a size above {max_size}"
     return None
 
 
-def normalized_blocks(blocks: list, width: int, height: int) -> list:
+def normalized_blocks(
+    blocks: list, width: int, height: int, max_block_size: int | None = None
+) -> list:
     """Check every row and block; return the rows with whole-number floats made ints.
 
     The fast path accepts a block only if it is exactly four ints in range; anything else goes
@@ -47,7 +50,7 @@ def normalized_blocks(blocks: list, width: int, height: int) -> list:
         raise serializers.ValidationError(
             {"blocks": [f"Must have {height} rows (the grid's height); it has {len(blocks)}."]}
         )
-    max_size = settings.IPB_MAX_BLOCK_SIZE
+    max_size = settings.IPB_MAX_BLOCK_SIZE if max_block_size is None else max_block_size
     rows = []
     for row_index, row in enumerate(blocks):
         if type(row) is not list or len(row) != width:
@@ -72,7 +75,7 @@ def normalized_blocks(blocks: list, width: int, height: int) -> list:
                 and 1 <= block[3] <= max_size
             ):
                 continue
-            problem = block_problem(block)
+            problem = block_problem(block, max_size)
             if problem:
                 raise serializers.ValidationError(
                     {"blocks": [f"Block [{row_index}][{col_index}] {problem}."]}

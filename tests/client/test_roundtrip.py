@@ -12,9 +12,11 @@ from types import SimpleNamespace
 import ipythonblocks.ipythonblocks as ipb
 import pytest
 import requests
+from django.core.management import call_command
 from ipythonblocks import BlockGrid, ImageGrid
 
 from grids.models import Grid
+from tests.transfer.legacy_databases import legacy_row, write_sqlite
 
 
 @pytest.fixture(autouse=True)
@@ -205,3 +207,21 @@ def test_a_posted_grid_shows_on_the_busy_home_page_and_gallery_within_seconds(li
         while link not in requests.get(f"{live_server.url}{path}", timeout=10).text:
             assert time.monotonic() < deadline, f"{path} did not show the new grid within 10 s"
             time.sleep(0.25)
+
+
+def test_grids_moved_from_ipythonblocks_org_open_at_their_old_ids(tmp_path):
+    """import_legacy keeps every old link: the real client pulls a public and a secret grid,
+    whose old hashes are the same, each from its own route (issue 26)."""
+    blocks = [[[10, 20, 30, 20], [40, 50, 60, 20]], [[70, 80, 90, 20], [1, 2, 3, 20]]]
+    source = write_sqlite(
+        tmp_path / "ipythonblocks.sqlite3",
+        [legacy_row(4389, width=2, height=2, blocks=blocks)],
+        [legacy_row(5352, width=3, height=2, secret=True)],
+    )
+    call_command("import_legacy", source, public_salt="public", secret_salt="secret")
+
+    public = BlockGrid.from_web("cKx8jT")
+    secret = BlockGrid.from_web("cKx8jT", secret=True)
+
+    assert [[list(block) for block in row] for row in simple_grid(public)] == blocks
+    assert (secret.width, secret.height) == (3, 2)
