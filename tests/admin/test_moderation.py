@@ -168,7 +168,7 @@ def test_search_is_one_look_up_in_the_id_index(teacher_client, make_grid, change
     assert searches, plans
     for plan in searches:
         assert "Seq Scan on grids_grid" not in plan, plan
-        assert "grids_grid_public_id" in plan, plan
+        assert "grid_unique_id_per_kind" in plan, plan
 
 
 def test_search_tells_ids_apart_by_case(teacher_client, make_grid):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grids import views
-from grids.caching.keys import listing_key
+from grids.caching.keys import LISTING_NAMES, listing_key
 from grids.models import Grid, GridState, ReservedGridKeys, next_grid_pk, reserved_grid_keys
 from tests.factories import post_payload
 from tests.needs import needs_postgres
@@ -39,10 +39,11 @@ def grids(make_grid):
     ("path", "cold", "most_queries"),
     [
         # /random asks the database every time; the home page and the gallery's first pages
-        # are cached whole, and built again a few seconds after posts (thumbnails are cached).
-        ("/", True, 2),
-        ("/gallery", True, 2),
-        ("/gallery/featured", True, 2),
+        # are cached whole, and built again a few seconds after posts (thumbnails are cached,
+        # the listing itself is dropped below).
+        ("/", False, 2),
+        ("/gallery", False, 2),
+        ("/gallery/featured", False, 2),
         ("/random", False, 3),
         # A grid's page and JSON are served from the cache when warm (no query at all); cold,
         # they read the grid, then check it is still visible once its answer is cached.
@@ -59,6 +60,7 @@ def test_public_pages_read_only_through_indexes(
     client.get(path)
     if cold:
         cache.clear()
+    cache.delete_many([listing_key(name) for name in LISTING_NAMES])
 
     plans = plans_of(client, path)
 
@@ -119,7 +121,13 @@ def test_a_public_post_is_one_insert_and_keys_come_sixteen_to_a_query(client, po
         posts = [post_json(client, post_payload()) for _ in range(ReservedGridKeys.KEYS_PER_FETCH)]
 
     assert all(response.status_code == 200 for response in posts), posts[-1].content
-    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    # The test runs in a transaction, where a post's insert takes a savepoint (Grid.save);
+    # in production it is committed alone.
+    statements = [
+        query["sql"].split()[0].upper()
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
     assert statements == ["SELECT"] + ["INSERT"] * len(posts), queries.captured_queries
     assert "nextval" in queries.captured_queries[0]["sql"]
 
