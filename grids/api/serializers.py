@@ -88,29 +88,41 @@ class GridPostSerializer(ShallowCopiedFieldsSerializer):
         return super().run_validation(data)
 
     def create(self, validated_data):
-        grid_data = validated_data["grid_data"]
-        # Encoded now, as the database stores them, and the lists let go before the insert: the
-        # small objects the insert keeps (connection and query state) then land in memory of
-        # their own rather than among the grid's lists, whose arenas they would hold on to after
-        # the post (bench/RESULTS.md, issue 22). GridViewSet.create lets go of the parsed body
-        # first, which holds the same lists.
-        blocks = orjson.Fragment(orjson.dumps(grid_data.pop("blocks")))
-        grid = Grid.objects.create(
-            python_version=validated_data["python_version"],
-            ipb_version=validated_data["ipb_version"],
-            ipb_class=validated_data["ipb_class"],
-            code_cells=validated_data["code_cells"],
-            secret=validated_data["secret"],
-            width=grid_data["width"],
-            height=grid_data["height"],
-            lines_on=grid_data["lines_on"],
-            blocks=blocks,
-        )
+        # Fields the view adds with save(...) (a class's post link files the grid in its class)
+        # arrive among the payload's.
+        added = {name: validated_data[name] for name in validated_data.keys() - self.fields.keys()}
+        grid = grid_from_validated_post(validated_data, **added)
+        grid.save()
         parents = record_remix_parents(grid)
         if parents and grid.state == GridState.PUBLISHED:
             # Their pages list their public remixes: built again with this one.
             forget_cached_grids(parents)
         return grid
+
+
+def grid_from_validated_post(validated_data: dict, **fields) -> Grid:
+    """An unsaved Grid of a post GridPostSerializer validated, with any further fields (an
+    import's id, state and times; a class). For posts and imports alike.
+
+    The blocks are encoded now, as the database stores them, and the payload's lists let go
+    before the insert: the small objects the insert keeps (connection and query state) then
+    land in memory of their own rather than among the grid's lists, whose arenas they would
+    hold on to after the post (bench/RESULTS.md, issue 22). GridViewSet.create lets go of the
+    parsed body first, which holds the same lists.
+    """
+    grid_data = validated_data["grid_data"]
+    return Grid(
+        python_version=validated_data["python_version"],
+        ipb_version=validated_data["ipb_version"],
+        ipb_class=validated_data["ipb_class"],
+        code_cells=validated_data["code_cells"],
+        secret=validated_data["secret"],
+        width=grid_data["width"],
+        height=grid_data["height"],
+        lines_on=grid_data["lines_on"],
+        blocks=orjson.Fragment(orjson.dumps(grid_data.pop("blocks"))),
+        **fields,
+    )
 
 
 class GridDataSerializer(serializers.Serializer):

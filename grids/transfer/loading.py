@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from grids.api.fields import NO_SIZE_LIMITS
-from grids.api.serializers import GridPostSerializer
+from grids.api.serializers import GridPostSerializer, grid_from_validated_post
 from grids.caching.invalidation import forget_cached_grids, forget_cached_listings
 from grids.caching.keys import grid_cache_name
 from grids.ids import is_well_formed_id, key_of_public_id
@@ -123,19 +122,9 @@ class GridLoader:
                 raise Refused(first_error(unlimited.errors))
             self.report.over_limits.append((incoming.where, first_error(checked.errors)))
             checked = unlimited
-        data = checked.validated_data
-        grid_data = data["grid_data"]
-        return Grid(
+        return grid_from_validated_post(
+            checked.validated_data,
             public_id=incoming.public_id,
-            secret=incoming.secret,
-            ipb_class=data["ipb_class"],
-            ipb_version=data["ipb_version"],
-            python_version=data["python_version"],
-            code_cells=data["code_cells"],
-            width=grid_data["width"],
-            height=grid_data["height"],
-            lines_on=grid_data["lines_on"],
-            blocks=orjson.Fragment(orjson.dumps(grid_data["blocks"])),
             created_at=incoming.created_at,
             state=incoming.state,
             hidden_at=incoming.hidden_at,
