@@ -6,8 +6,11 @@ the list or with the buttons on the grid's own page. Every action goes through t
 verbs, so the admin and the rest of the site change a grid's state the same way, and Django's
 admin history records who did what.
 
-The admin starts from Grid.objects.all() on purpose: moderators must see every grid, hidden,
-waiting and secret ones included.
+The admin starts from Grid.objects.taught_by(user) on purpose, not from the public's
+reachable(): site moderators see every grid, hidden, waiting and secret ones included, and a
+teacher of her own classes (createteacher --own-classes) sees exactly her classes' grids, all
+of them, and nothing else: every list, search, filter, count, action and page below starts
+there.
 """
 
 from django import forms
@@ -22,6 +25,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from classes.models import SchoolClass, runs_every_class
 from grids.caching.invalidation import unconfirmed
 from grids.ids import grid_id_in
 from grids.models import Grid, GridState, Report
@@ -48,10 +52,16 @@ MODERATION_BUTTONS = {
 BUTTONS_FOR_A_GRID_THE_SITE_HID = [("hide", "Keep hidden…"), ("unhide", "Unhide")]
 
 
+# Public by its link, waiting for its class's teachers before the wall (classes/).
+BUTTONS_FOR_A_GRID_AWAITING_THE_WALL = [("approve", "Approve for the wall"), ("hide", "Hide…")]
+
+
 def moderation_buttons_for(grid: Grid) -> list[tuple[str, str]]:
     """(verb, label) of each button a grid's page offers a moderator."""
     if grid.hidden_by_the_site:
         return BUTTONS_FOR_A_GRID_THE_SITE_HID
+    if grid.state == GridState.PUBLISHED and grid.awaiting_wall:
+        return BUTTONS_FOR_A_GRID_AWAITING_THE_WALL
     return MODERATION_BUTTONS[grid.state]
 
 
@@ -132,6 +142,23 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SchoolClassFilter(admin.SimpleListFilter):
+    """The classes the teacher runs, not every class: Django's own filter for a foreign key
+    would list them all."""
+
+    title = "class"
+    parameter_name = "class"
+
+    def lookups(self, request, model_admin):
+        classes = SchoolClass.objects.taught_by(request.user).filter(grids__isnull=False)
+        return [(str(pk), name) for pk, name in classes.distinct().values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(school_class=int(self.value()))
+        return queryset
+
+
 class ReportStatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -159,9 +186,18 @@ class GridAdmin(ReadOnlyAdmin):
         "size",
         "ipb_class",
         "secret",
+        "school_class",
     ]
     list_display_links = ["preview"]
-    list_filter = ["state", "secret", ReportedFilter, "ipb_class", "created_at"]
+    list_filter = [
+        "state",
+        "awaiting_wall",
+        SchoolClassFilter,
+        "secret",
+        ReportedFilter,
+        "ipb_class",
+        "created_at",
+    ]
     # Exact, not "=" (iexact): ids are case-sensitive, and UPPER(public_id) = UPPER(...) can
     # use no index, so at a million grids every search read the whole table.
     search_fields = ["public_id__exact"]
@@ -177,6 +213,8 @@ class GridAdmin(ReadOnlyAdmin):
         "hidden_by_name",
         "hidden_reason",
         "secret",
+        "school_class",
+        "awaiting_wall",
         "created_at",
         "ipb_class",
         "ipb_version",
@@ -192,6 +230,8 @@ class GridAdmin(ReadOnlyAdmin):
             {
                 "fields": [
                     "secret",
+                    "school_class",
+                    "awaiting_wall",
                     "created_at",
                     "ipb_class",
                     "size",
@@ -209,11 +249,13 @@ class GridAdmin(ReadOnlyAdmin):
         js = ["grids/js/grid-tooltips.js"]
 
     def get_queryset(self, request):
-        # Grid.objects.all(), not public(): moderators see every grid. The list shows
-        # thumbnails (cached), so the big columns load only when a page needs them.
+        # taught_by(), not public(): moderators see every grid of theirs, whatever its state
+        # (the module's docstring). The list shows thumbnails (cached), so the big columns
+        # load only when a page needs them.
         open_reports = Count("reports", filter=Q(reports__resolved_at=None))
         return (
-            Grid.objects.all()
+            Grid.objects.taught_by(request.user)
+            .select_related("school_class")
             .annotate(open_report_count=open_reports)
             .defer("blocks", "code_cells")
             .order_by(*self.get_ordering(request))
@@ -332,7 +374,13 @@ class GridAdmin(ReadOnlyAdmin):
         return deleted, counts, perms_needed, protected
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("grids.moderate_grid")
+        # A teacher of her own classes moderates their grids: get_queryset() holds her to them.
+        user = request.user
+        return user.has_perm("grids.moderate_grid") or user.has_perm("classes.run_own_classes")
+
+    def has_feature_permission(self, request):
+        # What the whole site lists first is the site moderators' choice alone.
+        return runs_every_class(request.user)
 
     @admin.display(description="Grid")
     def preview(self, grid):
@@ -415,15 +463,14 @@ class GridAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Approve selected grids", permissions=["moderate"])
     def approve_grids(self, request, queryset):
-        waiting = queryset.filter(state=GridState.AWAITING_APPROVAL)
-        self._apply(request, waiting, "approve", "Approved")
+        self._apply(request, queryset.waiting(), "approve", "Approved")
 
-    @admin.action(description="Feature selected grids", permissions=["moderate"])
+    @admin.action(description="Feature selected grids", permissions=["feature"])
     def feature_grids(self, request, queryset):
         # Only grids the public may see: a secret or withheld one would never be listed.
         self._apply(request, queryset.public().filter(featured_at=None), "feature", "Featured")
 
-    @admin.action(description="Unfeature selected grids", permissions=["moderate"])
+    @admin.action(description="Unfeature selected grids", permissions=["feature"])
     def unfeature_grids(self, request, queryset):
         self._apply(request, queryset.exclude(featured_at=None), "unfeature", "Unfeatured")
 
@@ -456,6 +503,11 @@ class ReportAdmin(ReadOnlyAdmin):
     search_fields = ["grid__public_id__exact"]  # as GridAdmin's
     list_select_related = ["grid"]
     readonly_fields = ["grid", "reason", "details", "created_at", "resolved_at"]
+
+    def get_queryset(self, request):
+        # Reports on the grids the teacher may see (GridAdmin.get_queryset), and no others.
+        grids = Grid.objects.taught_by(request.user)
+        return super().get_queryset(request).filter(grid__in=grids.values("pk"))
 
     def get_ordering(self, request):
         # Open reports first, then the newest.

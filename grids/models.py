@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
+from classes.walls import forget_cached_walls
 from grids.caching.invalidation import forget_cached_grids, forget_cached_listings
 from grids.caching.keys import grid_cache_name
 from grids.fields import JSONTextField
@@ -58,8 +59,52 @@ class GridQuerySet(models.QuerySet):
         return self.filter(secret=secret).exclude(state=GridState.PUBLISHED)
 
     def public(self) -> "GridQuerySet":
-        """Grids we may list on the home page or pick for /random."""
-        return self.reachable(secret=False)
+        """Grids we may list on the home page or pick for /random: not those of a class-only
+        class, nor those waiting for a class teacher to let them onto the wall (`listed`)."""
+        return self.reachable(secret=False).filter(listed=True)
+
+    def on_wall(self, school_class, *, with_secret: bool) -> "GridQuerySet":
+        """A class's grids its wall shows (/c/<code>/): published, not waiting for its teachers,
+        and secret ones only when with_secret (its teachers, signed in). The newest first."""
+        grids = self.filter(school_class=school_class, state=GridState.PUBLISHED)
+        grids = grids.filter(awaiting_wall=False)
+        if not with_secret:
+            grids = grids.filter(secret=False)
+        return grids.order_by("-created_at", "-pk")
+
+    def waiting(self) -> "GridQuerySet":
+        """Grids a teacher's approval would change: waiting for approval before anything is
+        public, or (in a class that approves before its wall) before the wall."""
+        return self.filter(
+            models.Q(state=GridState.AWAITING_APPROVAL)
+            | models.Q(state=GridState.PUBLISHED, awaiting_wall=True)
+        )
+
+    def taught_by(self, user) -> "GridQuerySet":
+        """The grids a teacher may see and moderate in the admin: every grid for a site
+        moderator, only their own classes' for a teacher of their own classes."""
+        from classes.models import runs_every_class
+
+        if runs_every_class(user):
+            return self
+        return self.filter(school_class__teachers=user)
+
+    def relist(self) -> int:
+        """Set whether these grids are listed from their class's choice (SchoolClass.public)
+        and whether they still wait for its wall; grids of no class are always listed."""
+        from classes.models import SchoolClass
+
+        class_is_public = models.Subquery(
+            SchoolClass.objects.filter(pk=models.OuterRef("school_class")).values("public")
+        )
+        listed = models.Case(
+            models.When(school_class=None, then=True),
+            models.When(awaiting_wall=True, then=False),
+            default=class_is_public,
+        )
+        changed = Grid.objects.filter(pk__in=self.values("pk")).update(listed=listed)
+        self._forget_listings()
+        return changed
 
     def with_blocks_json(self) -> "GridQuerySet":
         """Each grid's blocks as stored, their JSON text, in grid.blocks_json; grid.blocks is
@@ -155,45 +200,66 @@ class GridQuerySet(models.QuerySet):
         )
 
     def approve(self, *, by=None) -> int:
-        return self.filter(state=GridState.AWAITING_APPROVAL)._moderate(
-            "approve", by, state=GridState.PUBLISHED
+        """Publish grids waiting for approval, and let those of a class that approves before
+        its wall onto the wall, and listed where the class lists its grids."""
+        return self.waiting()._moderate(
+            "approve", by, state=GridState.PUBLISHED, awaiting_wall=False, relist=True
         )
 
     def delete(self, *, by=None):
         grids = list(self.values_list("pk", "public_id", "secret"))
-        remix_pages = remixes_and_parents_of([pk for pk, _, _ in grids])  # gone with the rows
+        pks = [pk for pk, _, _ in grids]
+        # Gone with the rows: the pages that link to them and the walls that show them.
+        remix_pages = remixes_and_parents_of(pks)
+        walls = walls_showing(pks)
         deleted = super().delete()
-        self._forget_and_log("delete", by, grids, also_forget=remix_pages)
+        self._forget_and_log("delete", by, grids, also_forget=remix_pages, walls=walls)
         return deleted
 
-    def _moderate(self, action: str, by, *, resolve_reports: bool = True, **changes) -> int:
+    def _moderate(
+        self, action: str, by, *, resolve_reports: bool = True, relist: bool = False, **changes
+    ) -> int:
         with transaction.atomic():
             # Read the rows first (self may carry annotations, like the admin's report count,
             # which an UPDATE cannot), then change them by primary key.
             grids = list(self.values_list("pk", "public_id", "secret"))
             pks = [pk for pk, _, _ in grids]
             changed = Grid.objects.filter(pk__in=pks).update(**changes)
+            if relist:
+                Grid.objects.filter(pk__in=pks).relist()
             if resolve_reports:
                 # A teacher's decision answers the reports that led to it.
                 open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
                 open_reports.update(resolved_at=timezone.now())
-        remix_pages = remixes_and_parents_of(pks)
         self._forget_and_log(
-            action, by, grids, reason=changes.get("hidden_reason"), also_forget=remix_pages
+            action,
+            by,
+            grids,
+            reason=changes.get("hidden_reason"),
+            also_forget=remixes_and_parents_of(pks),
+            walls=walls_showing(pks),
         )
         return changed
 
     @staticmethod
     def _forget_and_log(
-        action: str, by, grids: list[tuple[int, str, bool]], reason=None, also_forget=()
+        action: str,
+        by,
+        grids: list[tuple[int, str, bool]],
+        reason=None,
+        also_forget=(),
+        walls=(),
     ) -> None:
-        # Their remixes' and parents' pages too, which link to them or list them.
+        # Their remixes' and parents' pages too, which link to them or list them, and the walls
+        # of their classes.
         names = [grid_cache_name(public_id, secret=secret) for _, public_id, secret in grids]
         names += also_forget
         forget_cached_grids(names)
+        forget_cached_walls(walls)
         # Again once an enclosing transaction commits: until then other processes still read
         # the old state and may cache an answer from it.
         transaction.on_commit(lambda: forget_cached_grids(names))
+        transaction.on_commit(lambda: forget_cached_walls(walls))
         GridQuerySet._forget_listings()
         log_moderation(action, by, grids, reason=reason)
 
@@ -264,6 +330,21 @@ class Grid(models.Model):
     remixed_from = models.ManyToManyField(
         "self", symmetrical=False, related_name="remixes", blank=True
     )
+    # The class whose post link filed it (classes/), if any.
+    school_class = models.ForeignKey(
+        "classes.SchoolClass",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grids",
+        verbose_name="class",
+    )
+    # False while it waits for its class's teachers before the wall (Moderation.WALL).
+    awaiting_wall = models.BooleanField(default=False, editable=False)
+    # Whether the gallery, the home page and /random may list it (public()): not a class-only
+    # class's grids, nor those awaiting the wall. Kept on the row, set by relist(), so that
+    # listings stay one scan of a partial index.
+    listed = models.BooleanField(default=True, editable=False)
 
     objects = GridQuerySet.as_manager()
 
@@ -277,20 +358,29 @@ class Grid(models.Model):
             models.Index(
                 fields=["-created_at", "-id"],
                 name="grid_public_newest_first",
-                condition=models.Q(state=GridState.PUBLISHED, secret=False),
+                condition=models.Q(state=GridState.PUBLISHED, secret=False, listed=True),
             ),
             # The Featured view and the home page's featured grids, in featured() order.
             models.Index(
                 fields=["-featured_at", "-id"],
                 name="grid_public_featured",
                 condition=models.Q(
-                    state=GridState.PUBLISHED, secret=False, featured_at__isnull=False
+                    state=GridState.PUBLISHED,
+                    secret=False,
+                    listed=True,
+                    featured_at__isnull=False,
                 ),
+            ),
+            # A class's wall, newest first.
+            models.Index(
+                fields=["school_class", "-created_at", "-id"],
+                name="grid_class_newest_first",
+                condition=models.Q(school_class__isnull=False),
             ),
             models.Index(
                 fields=["id"],
                 name="grid_public_by_id",
-                condition=models.Q(state=GridState.PUBLISHED, secret=False),
+                condition=models.Q(state=GridState.PUBLISHED, secret=False, listed=True),
             ),
         ]
         permissions = [("moderate_grid", "Can hide, unhide and approve grids")]
@@ -460,6 +550,12 @@ def remixes_and_parents_of(pks: list[int]) -> list[str]:
     related = {pk for pair in links.values_list("from_grid", "to_grid") for pk in pair}
     rows = Grid.objects.filter(pk__in=related - set(pks)).values_list("public_id", "secret")
     return [grid_cache_name(public_id, secret=secret) for public_id, secret in rows]
+
+
+def walls_showing(pks: list[int]) -> list[str]:
+    """The codes of the classes these grids belong to, whose walls show them."""
+    rows = Grid.objects.filter(pk__in=pks, school_class__isnull=False)
+    return list(rows.values_list("school_class__code", flat=True).distinct())
 
 
 def next_grid_pk() -> int:

@@ -27,15 +27,26 @@ SECRET_PAGE = "secret/"
 # them how (oEmbed).
 EMBED = "embed/"
 OEMBED = "oembed"
+# A class (classes/): its wall is /c/<code>/, its post link /c/<code>/post, which the client
+# calls as it calls /post.
+CLASS = "c/"
+CLASS_POST = "/post"
 
 # Never redirect the client's API to HTTPS: `requests` follows a 301/302 on a POST with a GET,
 # so an old notebook posting to http:// would lose its grid (CONTRACT.md, The URLs). Matched
 # against the path without its leading slash, as SECURE_REDIRECT_EXEMPT reads it.
-HTTPS_REDIRECT_EXEMPT = [rf"^{POST}$", rf"^{GET}", rf"^{API_GRIDS}", rf"^{API_SECRET_GRIDS}"]
+HTTPS_REDIRECT_EXEMPT = [
+    rf"^{POST}$",
+    rf"^{GET}",
+    rf"^{API_GRIDS}",
+    rf"^{API_SECRET_GRIDS}",
+    rf"^{CLASS}[^/]+{CLASS_POST}$",
+]
 
 # A secret grid's id follows one of these in any path or URL (/get/secret/<id> ends in the
-# first), so the request log masks what follows them.
-SECRET_ID_FOLLOWS = ("/" + SECRET_PAGE, "/" + API_SECRET_GRIDS.removeprefix(API))
+# first), so the request log masks what follows them; so is a class's code, the key to its
+# post link and its wall.
+SECRET_ID_FOLLOWS = ("/" + SECRET_PAGE, "/" + API_SECRET_GRIDS.removeprefix(API), "/" + CLASS)
 
 # A grid's id follows one of these (or the site's root) in any path: lines that belong to no
 # request have what follows them masked.
@@ -44,6 +55,7 @@ GRID_ID_FOLLOWS = (
     "/" + SECRET_PAGE,
     "/" + API_GRIDS + "/",
     "/" + API_SECRET_GRIDS.removeprefix(API),
+    "/" + CLASS,
 )
 
 # The API's paths: /post itself, and everything under these.
@@ -59,7 +71,17 @@ def is_api_path(path_info: str) -> bool:
     Not every path that begins with "/post": a grid's page is /<id>, and a hashid may begin
     with those letters. path_info, not path: a site served under a prefix has the same routes.
     """
-    return path_info == "/" + POST or path_info.startswith(API_PATHS_UNDER)
+    return (
+        path_info == "/" + POST
+        or path_info.startswith(API_PATHS_UNDER)
+        or is_class_post_path(path_info)
+    )
+
+
+def is_class_post_path(path_info: str) -> bool:
+    """/c/<code>/post: a class's post link, the API's like /post."""
+    code = path_info.removeprefix("/" + CLASS).removesuffix(CLASS_POST)
+    return path_info == f"/{CLASS}{code}{CLASS_POST}" and code != "" and "/" not in code
 
 
 @functools.cache

@@ -211,6 +211,7 @@ INSTALLED_APPS = [
     "axes",
     "ipbsite.apps.SiteConfig",
     "grids",
+    "classes",
 ]
 
 MIDDLEWARE = [

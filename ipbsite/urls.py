@@ -24,6 +24,7 @@ urlpatterns = [
     path(routes.API + "schema", SpectacularAPIView.as_view(), name="api-schema"),
     path(routes.API + "docs", api_docs, name="api-docs"),
     path("", include("grids.api.urls")),
+    path("", include("classes.urls")),
     path("", include("grids.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 import copy
 
+from classes.models import SchoolClass
 from grids.models import Grid
 from grids.samples import STARRY_NIGHT, read_starry_night
 
@@ -35,6 +36,12 @@ def make_grid(**overrides) -> Grid:
         **overrides,
     }
     return Grid.objects.create(width=width, height=height, **fields)
+
+
+def make_class(*, teachers=(), **overrides) -> SchoolClass:
+    school_class = SchoolClass.objects.create(**{"name": "7B Computing", **overrides})
+    school_class.teachers.set(teachers)
+    return school_class
 
 
 def post_payload(**overrides) -> dict:

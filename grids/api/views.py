@@ -36,8 +36,18 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_serializer_class(self):
         return GridPostSerializer if self.action == "create" else GridDataSerializer
 
+    def fields_of_a_new_grid(self) -> dict:
+        """What a post here adds to the payload's fields: nothing; a class's post link files
+        the grid in its class (classes/api.py). Asked before the body is read, so a refusal
+        costs no parsing."""
+        return {}
+
+    def grid_posted(self, grid: Grid) -> None:
+        """Told of each grid this route stored."""
+
     @post_grid_schema
     def create(self, request, *args, **kwargs):
+        fields = self.fields_of_a_new_grid()
         # Before request.data is first read: a large body waits for its turn unread.
         with one_large_post_at_a_time(request):
             try:
@@ -45,7 +55,8 @@ class GridViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 serializer.is_valid(raise_exception=True)
             finally:  # valid or refused: the blocks' lists may go before the store or answer
                 release_parsed_body(request)
-            grid = serializer.save()
+            grid = serializer.save(**fields)
+        self.grid_posted(grid)
         # The client reads response.json()["url"] and shows it to the student (CONTRACT.md).
         url = request.build_absolute_uri(grid.get_absolute_url())
         # One key, always JSON (JSONOnlyNegotiation): written by orjson into a plain response,
@@ -77,8 +88,17 @@ NOT_FOUND_DETAIL = "No grid with that id."
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, with a JSON 404 body that says what was not found."""
+    """DRF's handler, with a JSON 404 body that says what was not found.
+
+    An error whose detail is meant for a student (a class's post link that is unknown or
+    closed, classes/api.py) keeps it, in the body and as the status line's reason phrase: the
+    ipythonblocks client shows a failed post only as its status line.
+    """
     response = exception_handler(exc, context)
-    if response is not None and response.status_code == status.HTTP_404_NOT_FOUND:
+    if response is None:
+        return None
+    if getattr(exc, "student_reads_it", False):
+        response.reason_phrase = str(exc.detail)
+    elif response.status_code == status.HTTP_404_NOT_FOUND:
         response.data = {"detail": NOT_FOUND_DETAIL}
     return response

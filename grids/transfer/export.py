@@ -21,12 +21,15 @@ BATCH_SIZE = 500
 FORMAT = "ipythonblocks-grid/1"
 
 
-def grids_to_export(since=None):
+def grids_to_export(since=None, school_class=None):
     """Every grid, whatever its state or kind, oldest first: the export is the operator's
-    (the admin's and commands' rule, grids/models.py), not a public surface."""
+    (the admin's and commands' rule, grids/models.py), not a public surface. Or only one
+    class's grids: its teachers' download at the end of term (classes/views.py)."""
     grids = Grid.objects.all().with_blocks_json().select_related("hidden_by").order_by("pk")
     if since is not None:
         grids = grids.filter(created_at__gte=since)
+    if school_class is not None:
+        grids = grids.filter(school_class=school_class)
     parents = Prefetch("remixed_from", queryset=Grid.objects.only("public_id", "secret"))
     return grids.prefetch_related(parents)
 

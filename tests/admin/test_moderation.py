@@ -255,6 +255,10 @@ def test_teachers_group_has_exactly_the_moderation_permissions():
         ("grids", "moderate_grid"),
         ("grids", "delete_grid"),
         ("grids", "view_report"),
+        ("classes", "view_schoolclass"),
+        ("classes", "add_schoolclass"),
+        ("classes", "change_schoolclass"),
+        ("classes", "delete_schoolclass"),
     }
 
 

@@ -195,3 +195,28 @@ def test_log_records_skip_looking_up_their_caller(caplog):
     assert (record.funcName, record.lineno) == ("(unknown function)", 0)
     assert record.thread is None
     assert record.process is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/c/{code}/post"),
+        ("get", "/c/{code}/"),
+        ("get", "/c/{code}/cards"),
+        ("get", "/C/{code}/nothing/here"),
+        ("post", "/c/{code}x/post"),  # a mistyped code is as secret as the real one
+    ],
+)
+def test_no_line_about_a_class_holds_its_code(client, log_output, method, path):
+    from tests.factories import make_class, post_payload
+
+    school_class = make_class(public=True)
+
+    path = path.format(code=school_class.code)
+    if method == "post":
+        client.post(path, post_payload(), "application/json")
+    else:
+        client.get(path)
+
+    assert request_lines(log_output)
+    assert school_class.code not in log_output.getvalue().lower()

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from grids.models import Grid, GridState
 from grids.site_url import absolute_url
-from tests.factories import checker_blocks
+from tests.factories import checker_blocks, make_class
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,10 @@ def public_routes(patterns=None, prefix=""):
             yield pattern.name, prefix + str(pattern.pattern)
 
 
-def fill(route: str, public_id: str) -> str:
+def fill(route: str, public_id: str, class_code: str) -> str:
     for placeholder in ("<grid_id:public_id>", "<str:public_id>"):
         route = route.replace(placeholder, public_id)
+    route = route.replace("<class_code:code>", class_code)
     assert "<" not in route, f"the walk does not know how to fill {route}"
     return "/" + route
 
@@ -60,17 +61,23 @@ def test_the_walk_reaches_every_public_route():
     pictures = {"png", "svg", "thumbnail", "card"}
     assert pictures | {f"secret-{name}" for name in pictures} <= names
     assert {"embed", "secret-embed", "oembed"} <= names
+    assert {"wall", "wall-cards", "teach", "download"} <= names
 
 
 @pytest.mark.parametrize("state", WITHHELD_STATES)
 @pytest.mark.parametrize("secret", [False, True])
 def test_no_public_route_shows_a_withheld_grid(client, make_grid, state, secret):
-    withheld = make_grid(secret=secret, state=state, blocks=checker_blocks(3, 2))
-    make_grid()  # something else to list and pick at random
+    # In a public class, whose wall anyone may open.
+    school_class = make_class(public=True)
+    withheld = make_grid(
+        secret=secret, state=state, blocks=checker_blocks(3, 2), school_class=school_class
+    )
+    make_grid(school_class=school_class)  # something else to list and pick at random
 
     for name, route in public_routes():
         for method in ("get", "post"):
-            path = fill(route, withheld.public_id) + query_naming(name, withheld)
+            path = fill(route, withheld.public_id, school_class.code)
+            path += query_naming(name, withheld)
             response = getattr(client, method)(path)
             assert not shows_grid(response, withheld), f"{method.upper()} {route} ({name})"
             assert response.status_code < 500

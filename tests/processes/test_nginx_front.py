@@ -25,7 +25,7 @@ from django.conf import settings
 from ipythonblocks import BlockGrid
 
 from grids.models import Grid
-from tests.factories import post_payload
+from tests.factories import make_class, post_payload
 from tests.needs import missing_service
 from tests.processes.gunicorn import SiteProcess, site_environment, start_gunicorn
 from tests.processes.services import free_port, stop_process
@@ -257,18 +257,23 @@ def test_the_api_answers_plain_http_and_pages_move_to_https(front):
             method, f"{front.http_url}{path}", allow_redirects=False, timeout=10, **kwargs
         )
 
-    posted = {path: plain("POST", path, data=json.dumps(post_payload())) for path in API_POSTS}
+    school_class = make_class(public=True)
+    api_posts = (*API_POSTS, f"/c/{school_class.code}/post")
+    pages_too = (*PAGES, f"/c/{school_class.code}/")
+
+    posted = {path: plain("POST", path, data=json.dumps(post_payload())) for path in api_posts}
     health = plain("GET", "/healthz")
-    pages = {path: plain("GET", path) for path in PAGES}
+    pages = {path: plain("GET", path) for path in pages_too}
 
     assert {path: answer.status_code for path, answer in posted.items()} == {
-        path: 200 for path in API_POSTS
+        path: 200 for path in api_posts
     }
     grid_ids = [answer.json()["url"].rsplit("/", 1)[-1] for answer in posted.values()]
-    assert Grid.objects.filter(public_id__in=grid_ids).count() == len(API_POSTS)
+    assert Grid.objects.filter(public_id__in=grid_ids).count() == len(api_posts)
+    assert Grid.objects.filter(school_class=school_class).count() == 1
     assert health.json() == {"status": "ok"}
     assert {path: (page.status_code, page.headers["Location"]) for path, page in pages.items()} == {
-        path: (301, f"https://localhost{path}") for path in PAGES
+        path: (301, f"https://localhost{path}") for path in pages_too
     }
 
 

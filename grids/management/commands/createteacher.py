@@ -1,5 +1,9 @@
 """Create a teacher: an admin login that can moderate grids and do nothing else.
 
+A site moderator (the Teachers group) sees and moderates every grid. With --own-classes the
+teacher is in the Class teachers group instead: they create and run their own classes
+(classes/) and see and moderate only those classes' grids.
+
 Schools add teachers without handing out superuser accounts. Like createsuperuser, it asks
 for the password, or with --noinput reads it from DJANGO_TEACHER_PASSWORD (for scripts).
 """
@@ -16,7 +20,7 @@ from django.db import transaction
 
 PASSWORD_VARIABLE = "DJANGO_TEACHER_PASSWORD"
 
-# What moderation needs and no more. Migration grids 0003 made the group with this same list
+# What moderation needs and no more. Migrations grids 0003 and classes 0002 made the group with this
 # (a migration keeps its own frozen copy); the command puts the group back as it should be if
 # someone deleted or changed it.
 TEACHER_PERMISSIONS = [
@@ -24,20 +28,44 @@ TEACHER_PERMISSIONS = [
     ("grids", "moderate_grid"),
     ("grids", "delete_grid"),
     ("grids", "view_report"),
+    # Site moderators run classes too, any class (migration classes 0002 added these).
+    ("classes", "view_schoolclass"),
+    ("classes", "add_schoolclass"),
+    ("classes", "change_schoolclass"),
+    ("classes", "delete_schoolclass"),
+]
+# Running one's own classes, as migration classes 0002 made the group.
+CLASS_TEACHER_PERMISSIONS = [
+    ("grids", "view_grid"),
+    ("grids", "delete_grid"),
+    ("grids", "view_report"),
+    ("classes", "run_own_classes"),
+    ("classes", "view_schoolclass"),
+    ("classes", "add_schoolclass"),
+    ("classes", "change_schoolclass"),
+    ("classes", "delete_schoolclass"),
 ]
 
 
-def teachers_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Teachers")
+def group_with(name: str, permissions: list[tuple[str, str]]) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
     group.permissions.set(
         Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in TEACHER_PERMISSIONS
+        for app_label, codename in permissions
     )
     return group
 
 
-def create_teacher(username: str, password: str, email: str = ""):
-    """A staff user in the Teachers group."""
+def teachers_group() -> Group:
+    return group_with("Teachers", TEACHER_PERMISSIONS)
+
+
+def class_teachers_group() -> Group:
+    return group_with("Class teachers", CLASS_TEACHER_PERMISSIONS)
+
+
+def create_teacher(username: str, password: str, email: str = "", *, own_classes: bool = False):
+    """A staff user in the Teachers group, or with own_classes in the Class teachers group."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise CommandError(f"A user named {username!r} already exists.")
@@ -49,7 +77,7 @@ def create_teacher(username: str, password: str, email: str = ""):
     user.set_password(password)
     with transaction.atomic():
         user.save()
-        user.groups.add(teachers_group())
+        user.groups.add(class_teachers_group() if own_classes else teachers_group())
     return user
 
 
@@ -60,6 +88,12 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument(
+            "--own-classes",
+            action="store_true",
+            help="A teacher of their own classes only: they create classes and see and "
+            "moderate only those classes' grids.",
+        )
+        parser.add_argument(
             "--noinput",
             "--no-input",
             action="store_false",
@@ -67,7 +101,7 @@ class Command(BaseCommand):
             help=f"Do not prompt; read the password from {PASSWORD_VARIABLE}.",
         )
 
-    def handle(self, *args, username, email, interactive, **options):
+    def handle(self, *args, username, email, own_classes, interactive, **options):
         if interactive:
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
@@ -77,7 +111,10 @@ class Command(BaseCommand):
             password = os.environ.get(PASSWORD_VARIABLE, "")
             if not password:
                 raise CommandError(f"Set {PASSWORD_VARIABLE} to use --noinput.")
-        create_teacher(username, password, email)
+        create_teacher(username, password, email, own_classes=own_classes)
+        runs = "their own classes" if own_classes else "every grid"
         self.stdout.write(
-            self.style.SUCCESS(f"Teacher {username!r} created. They log in at /admin/.")
+            self.style.SUCCESS(
+                f"Teacher {username!r} created, moderating {runs}. They log in at /admin/."
+            )
         )
