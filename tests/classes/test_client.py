@@ -20,7 +20,7 @@ def site_url_is_the_live_servers(live_server, settings):
 
 def run_snippet(school_class) -> None:
     """What a student pastes into a notebook cell, run as the notebook would run it."""
-    exec(class_snippet(school_class), {})  # noqa: S102: our own snippet, the thing under test
+    exec(class_snippet(school_class), {})  # noqa: S102 (our own snippet, the thing under test)
 
 
 @pytest.fixture(autouse=True)
