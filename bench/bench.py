@@ -469,12 +469,18 @@ def logged_durations_ms(site: Server) -> dict[str, float]:
     return durations
 
 
-def wrk(url: str, args: argparse.Namespace, body_file: Path | None) -> dict:
+def wrk(
+    url: str, args: argparse.Namespace, body_file: Path | None, if_none_match: str = ""
+) -> dict:
     command = [
         *("wrk", "-t", str(args.threads), "-c", str(args.connections)),
         *("-d", f"{args.duration}s", "--timeout", "10s", "-s", str(BENCH_DIR / "wrk.lua"), url),
     ]
-    env = os.environ | {"BENCH_BODY_FILE": str(body_file or ""), "BENCH_GZIP": str(int(args.gzip))}
+    env = os.environ | {
+        "BENCH_BODY_FILE": str(body_file or ""),
+        "BENCH_GZIP": str(int(args.gzip)),
+        "BENCH_IF_NONE_MATCH": if_none_match,
+    }
     finished = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=args.duration + 60
     )
@@ -724,6 +730,52 @@ def picture_checks(site: Server, args: argparse.Namespace) -> list[str]:
     ]
 
 
+WALL_GRIDS = 500
+WALL_FIRST_VIEW_MS_AT_MOST = 1000.0
+WALL_POLL_OF_FRAMEWORK_AT_LEAST = 0.8
+
+
+def wall_checks(servers: dict[str, Server], args: argparse.Namespace) -> list[str]:
+    """A public class's wall of WALL_GRIDS grids of 10x10 posted to its link: its first view
+    cold (cards built) and warm (cards cached), and an open wall's poll that finds nothing new,
+    a 304 from the cache, against the framework's limit (issue 25)."""
+    site = servers["site"]
+    code = run_in_site(
+        "from classes.models import SchoolClass; "
+        "print(SchoolClass.objects.create(name='Bench class', public=True).code)"
+    )
+    wall_path = f"/{routes.CLASS}{code}/"
+    body = small_grid_body()
+    with requests.Session() as session:
+        for _ in range(WALL_GRIDS):
+            posted = session.post(f"{site.url}{wall_path[:-1]}{routes.CLASS_POST}", data=body)
+            posted.raise_for_status()
+    wall = Endpoint("wall of 500", wall_path)
+    measure_single_requests(site, wall, 4 * args.workers, cold=True)
+    share = wall.alone_server_ms / wall.cold_server_ms
+    poll_url = f"{site.url}{wall_path}cards"
+    etag = requests.get(poll_url, timeout=30).headers["ETag"]
+    if requests.get(poll_url, headers={"If-None-Match": etag}, timeout=30).status_code != 304:
+        raise SystemExit(f"the wall's poll did not answer 304 to its own ETag: {poll_url}")
+    polled = wrk(poll_url, args, None, if_none_match=etag)
+    framework = wrk(servers["framework"].url + "/const/0", args, None)
+    of_framework = share_of(polled, framework)
+    cold_ok = wall.cold_server_ms < WALL_FIRST_VIEW_MS_AT_MOST
+    poll_ok = of_framework >= WALL_POLL_OF_FRAMEWORK_AT_LEAST and polled["status_errors"] == 0
+    return [
+        f"{'ok  ' if cold_ok else 'MISS'} wall of {WALL_GRIDS} cold: {wall.cold_server_ms:.1f} ms "
+        f"server time (< {WALL_FIRST_VIEW_MS_AT_MOST:.0f} ms); {wall.bytes_plain:,} bytes, "
+        f"{wall.bytes_gzip:,} gzipped",
+        f"{'ok  ' if share <= WARM_OF_COLD_AT_MOST else 'MISS'} wall of {WALL_GRIDS} warm: "
+        f"{wall.alone_server_ms:.1f} ms server time, {share:.0%} of its cold "
+        f"(<= {WARM_OF_COLD_AT_MOST:.0%}); {wall.alone_ms:.1f} ms client-side",
+        f"{'ok  ' if poll_ok else 'MISS'} wall poll, nothing new (304): "
+        f"{polled['rps']:,.0f} req/s, p50 {ms(polled['p50_us'])} ms, p99 {ms(polled['p99_us'])} "
+        f"ms; {of_framework:.0%} of the framework's {framework['rps']:,.0f} "
+        f"(>= {WALL_POLL_OF_FRAMEWORK_AT_LEAST:.0%})",
+    ]
+
+
 def million_checks(at_thousand: dict, at_million: dict) -> list[str]:
     """p99 and req/s at a million against a thousand, and the share of the framework's limit
     at both: the two tables run minutes apart, so when the machine's load changed in between,
@@ -815,6 +867,8 @@ def main() -> None:
         print_list(block_limit_checks(servers["site"], args))
         print("\nA grid's picture (issue 24):\n")
         print_list(picture_checks(servers["site"], args))
+        print("\nA class's wall (issue 25):\n")
+        print_list(wall_checks(servers, args))
         if args.million:
             delete_grids_after(before_posts)  # the load's posts: keep the home page the same
             print("\nCopying grids into PostgreSQL up to 1,000,000 ...", flush=True)

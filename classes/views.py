@@ -73,6 +73,9 @@ def wall_viewer(request, code: str) -> tuple[WallRecord, Viewer]:
     return record, Viewer(teacher)
 
 
+public_viewer = Viewer(teacher=False)
+
+
 def posted_by(request) -> tuple[datetime | None, str]:
     """?at=10:45 (today, in DJANGO_TIME_ZONE) or ?at=<date-time>: the wall as of a deadline.
     The moment and how the cards' cache key names it. ValueError when it is neither."""
@@ -158,7 +161,7 @@ class WallView(View):
             "viewer": viewer,
         }
         response = render(request, "classes/wall.html", context)
-        response["Cache-Control"] = "private, no-cache"
+        response["Cache-Control"] = WALL_CACHE_CONTROL
         return response
 
 
@@ -177,13 +180,22 @@ class WallCardsView(View):
             return HttpResponseBadRequest("?at= must be a time like 10:45 or a date-time.")
         etag = wall_etag(record, viewer, at_key)
         if etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse(cards_html(request, record, viewer, at, at_key))
+            return not_modified(etag)
+        response = HttpResponse(cards_html(request, record, viewer, at, at_key))
         response["ETag"] = etag
-        # Every poll asks: a projector must never be shown a stale wall from a cache between.
-        response["Cache-Control"] = "private, no-cache"
+        response["Cache-Control"] = WALL_CACHE_CONTROL
         return response
+
+
+# Every poll asks: a projector must never be shown a stale wall from a cache in between.
+WALL_CACHE_CONTROL = "private, no-cache"
+
+
+def not_modified(etag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Cache-Control"] = WALL_CACHE_CONTROL
+    return response
 
 
 def refused_wall(request):

@@ -44,10 +44,14 @@ def wall_cards_key(record: WallRecord, viewer: str, at: str) -> str:
     return f"wall:{record.pk}:cards:{record.version}:{viewer}:{at}:c{WALL_CARDS_VERSION}"
 
 
+def cached_wall_record(code: str) -> WallRecord | None:
+    return cache.get(wall_record_key(code))
+
+
 def load_wall_record(code: str, read_class) -> WallRecord | None:
     """The class's wall record, from the cache, or from read_class() (the class or None) on a
     miss. None for a code no class has."""
-    record = cache.get(wall_record_key(code))
+    record = cached_wall_record(code)
     if record is not None:
         return record
     school_class = read_class()

@@ -227,6 +227,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A grid's cached page or JSON is sent from here: nothing below runs for it.
     "grids.caching.middleware.CachedResponseMiddleware",
+    # An open public wall's poll with nothing new: a 304 from the cache, as early.
+    "classes.middleware.WallPollMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Below GZip, so the ETag is of the plain body; answers revalidations with 304.

@@ -128,6 +128,11 @@ def test_a_class_only_wall_is_its_teachers_alone(client, class_teacher, other_cl
 
     client.force_login(class_teacher)
     assert ids_on(client.get(f"/c/{school_class.code}/").content.decode()) == [grid.public_id]
+    teachers_etag = poll(client, school_class)["ETag"]
+    assert poll(client, school_class, teachers_etag).status_code == 304
+
+    client.logout()  # her ETag opens nothing to a visitor without her session
+    assert poll(client, school_class, teachers_etag).status_code == 404
 
 
 def test_an_unknown_class_has_no_wall(client, db):
