@@ -5,11 +5,15 @@ the URL answered. A student whose teacher's link is wrong or whose class has end
 status line of the refusal, so its reason phrase tells them what to do.
 """
 
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from classes.codes import ClassCodeConverter
 from classes.models import SchoolClass
 from classes.walls import forget_cached_walls
+from grids.api.schema import DETAIL_SCHEMA, POST_GRID_RESPONSES
+from grids.api.serializers import GridPostSerializer
 from grids.api.views import GridViewSet
 
 
@@ -30,7 +34,36 @@ class ClassClosed(StudentReadsIt):
     default_code = "class_closed"
 
 
+class_post_schema = extend_schema(
+    summary="Store a grid in a class",
+    tags=["classes"],
+    description=(
+        "`/post`, filing the grid in the class whose code its teacher gave: students set the "
+        "client's `_POST_URL` to this route. The reason phrase of a 404 or 410 is the detail."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "code",
+            str,
+            OpenApiParameter.PATH,
+            description="The class code, in any case.",
+            pattern=f"^{ClassCodeConverter.regex}$",
+        )
+    ],
+    request={"application/json": GridPostSerializer},
+    responses={
+        **POST_GRID_RESPONSES,
+        404: OpenApiResponse(DETAIL_SCHEMA, description=NoSuchClass.default_detail),
+        410: OpenApiResponse(DETAIL_SCHEMA, description=ClassClosed.default_detail),
+    },
+)
+
+
 class ClassPostViewSet(GridViewSet):
+    @class_post_schema
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
     def fields_of_a_new_grid(self) -> dict:
         school_class = SchoolClass.objects.filter(code=self.kwargs["code"]).first()
         if school_class is None:

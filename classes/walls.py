@@ -22,9 +22,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-# Long enough to outlast a lesson; the record is rebuilt from the database when missing.
-WALL_RECORD_SECONDS = 6 * 3600
-WALL_CARDS_SECONDS = 600
+from grids.caching.invalidation import forget_with_retries
+
+# The record is read again from the database when missing, a query every few minutes per wall.
+# Shorter than the retries of a forget the cache did not confirm (MODERATED_LATELY_SECONDS): a
+# record a stalled cache kept through a moderation expires before they give up.
+WALL_RECORD_SECONDS = 300
+WALL_CARDS_SECONDS = 300
 # Bump when the cards' HTML changes: a new release never serves the old one's cards.
 WALL_CARDS_VERSION = 1
 
@@ -38,6 +42,10 @@ class WallRecord:
 
 def wall_record_key(code: str) -> str:
     return f"wall:{code}:record"
+
+
+def wall_mark_key(code: str) -> str:
+    return f"wall:{code}:moderated-at"
 
 
 def wall_cards_key(record: WallRecord, viewer: str, at: str) -> str:
@@ -65,5 +73,8 @@ def load_wall_record(code: str, read_class) -> WallRecord | None:
 
 
 def forget_cached_walls(codes) -> None:
-    """Drop the walls' records; an unreachable cache logs its own error (ipbsite/memcached.py)."""
-    cache.delete_many([wall_record_key(code) for code in codes])
+    """Drop the walls' records, with a moderation mark of their own: while the cache does not
+    confirm it, this process writes it and deletes the record again until it does, as for a
+    grid (grids/caching/invalidation.py). A record outlives no retry: WALL_RECORD_SECONDS is
+    shorter than the time retries are kept up."""
+    forget_with_retries({wall_mark_key(code): [wall_record_key(code)] for code in codes})

@@ -124,6 +124,21 @@ DATABASE_UNAVAILABLE = OpenApiResponse(
 )
 
 
+# What a post may be answered (a class's post link adds its own: classes/api.py).
+POST_GRID_RESPONSES = {
+    200: OpenApiResponse(
+        inline_serializer("GridPosted", {"url": serializers.URLField()}),
+        description="Stored: the absolute URL of the grid's page (`/secret/...` if secret).",
+    ),
+    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Not a valid grid."),
+    413: OpenApiResponse(DETAIL_SCHEMA, description="Body over IPB_MAX_BODY_BYTES."),
+    429: OpenApiResponse(
+        DETAIL_SCHEMA,
+        description="Over IPB_THROTTLE_POSTS from this address; see Retry-After.",
+    ),
+    503: DATABASE_UNAVAILABLE,
+}
+
 # What GridViewSet.create and GridViewSet.retrieve say of themselves.
 post_grid_schema = extend_schema(
     summary="Store a grid",
@@ -156,19 +171,7 @@ post_grid_schema = extend_schema(
             },
         ),
     ],
-    responses={
-        200: OpenApiResponse(
-            inline_serializer("GridPosted", {"url": serializers.URLField()}),
-            description="Stored: the absolute URL of the grid's page (`/secret/...` if secret).",
-        ),
-        400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Not a valid grid."),
-        413: OpenApiResponse(DETAIL_SCHEMA, description="Body over IPB_MAX_BODY_BYTES."),
-        429: OpenApiResponse(
-            DETAIL_SCHEMA,
-            description="Over IPB_THROTTLE_POSTS from this address; see Retry-After.",
-        ),
-        503: DATABASE_UNAVAILABLE,
-    },
+    responses=POST_GRID_RESPONSES,
 )
 
 

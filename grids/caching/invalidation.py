@@ -57,6 +57,12 @@ def forget_cached_listings() -> bool:
     return _forget({LISTINGS_MODERATED_AT_KEY: [listing_key(name) for name in LISTING_NAMES]})
 
 
+def forget_with_retries(keys_by_mark: dict[str, list[str]]) -> bool:
+    """The same for what another room caches (a class's wall, classes/walls.py): each mark key
+    with the keys it takes away, written again until the cache confirms it."""
+    return _forget(keys_by_mark)
+
+
 def unconfirmed(grid_names: list[str]) -> list[str]:
     """Those of the grids whose moderation the cache has not yet confirmed to this process."""
     return [name for name in grid_names if _retries.pending(moderated_at_key(name))]
