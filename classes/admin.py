@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from classes.models import SchoolClass, runs_every_class
+from classes.walls import forget_cached_walls
 from grids.ids import grid_id_in
 from grids.models import Grid
 
@@ -81,6 +82,16 @@ class SchoolClassAdmin(admin.ModelAdmin):
             # A teacher of her own classes always teaches the classes she creates or changes:
             # otherwise the class would vanish from her list as she saved it.
             form.instance.teachers.add(request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, SchoolClass.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # Its grids stay (their links work, as the class left them listed or not); its wall
+        # goes at once from every open projector.
+        codes = list(queryset.values_list("code", flat=True))
+        queryset.delete()
+        forget_cached_walls(codes)
 
     @admin.display(description="Grids")
     def grid_count(self, school_class):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from classes.codes import new_class_code
 from classes.walls import forget_cached_walls
+from grids.models import GridState, initial_state
 
 
 class Moderation(models.TextChoices):
@@ -98,8 +99,6 @@ class SchoolClass(models.Model):
 
     def fields_of_a_new_grid(self) -> dict:
         """What a grid posted to this class's link carries: the class, and its moderation."""
-        from grids.models import GridState, initial_state
-
         state = initial_state()
         if self.moderation == Moderation.PUBLIC:
             state = GridState.AWAITING_APPROVAL

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from classes.exercises import colours_of, match_with_target
@@ -119,7 +120,9 @@ def cards_html(request, record: WallRecord, viewer: Viewer, at, at_key: str) -> 
     key = wall_cards_key(record, viewer.name, at_key)
     html = cache.get(key)
     if html is None:
-        school_class = SchoolClass.objects.select_related("target").get(pk=record.pk)
+        school_class = SchoolClass.objects.select_related("target").filter(pk=record.pk).first()
+        if school_class is None:  # deleted since its record was cached
+            raise Http404("No class has this code.")
         cards = wall_cards(school_class, viewer, at)
         html = render_to_string(
             "classes/wall_cards.html",
@@ -127,7 +130,8 @@ def cards_html(request, record: WallRecord, viewer: Viewer, at, at_key: str) -> 
             request,
         )
         cache.set(key, html, WALL_CARDS_SECONDS)
-    return html
+    # Our own template's output, kept as text in the cache.
+    return mark_safe(html)  # noqa: S308
 
 
 def wall_etag(record: WallRecord, viewer: Viewer, at_key: str) -> str:
@@ -147,7 +151,9 @@ class WallView(View):
             at, at_key = posted_by(request)
         except ValueError:
             return bad_at(request)
-        school_class = SchoolClass.objects.get(pk=record.pk)
+        school_class = SchoolClass.objects.filter(pk=record.pk).first()
+        if school_class is None:  # deleted since its record was cached
+            raise Http404("No class has this code.")
         poll_url = reverse("classes:wall-cards", kwargs={"code": code})
         if request.GET.get("at"):
             poll_url += "?" + request.GET.urlencode()
@@ -241,7 +247,7 @@ class ClassTeachView(TeachersOnlyView):
                 "snippet": class_snippet(school_class),
                 "wall_url": absolute_url(school_class.get_absolute_url()),
                 "admin_grids_url": reverse("admin:grids_grid_changelist")
-                + f"?school_class__id__exact={school_class.pk}",
+                + f"?class={school_class.pk}",
                 "admin_class_url": reverse(
                     "admin:classes_schoolclass_change", args=[school_class.pk]
                 ),

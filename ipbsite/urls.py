@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from grids import routes
+from grids.admin import view_on_site
 
 # The API's Swagger UI (docs/api.md). The split view serves the UI's init
 # script as a file, so the CSP needs no inline script; its template's one inline <style> is
@@ -17,6 +18,12 @@ api_docs = csp_update({"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4Il
 )
 
 urlpatterns = [
+    # Ahead of the admin's own "View on site": this one checks the object is the teacher's.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin-view-on-site",
+    ),
     path("admin/", admin.site.urls),
     # Typed without its slash, /admin would be taken for a grid's id and answer 404.
     path("admin", RedirectView.as_view(pattern_name="admin:index", permanent=True)),

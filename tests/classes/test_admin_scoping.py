@@ -3,6 +3,8 @@ grids and reports in the admin, and nothing of another class's: not in a list, a
 filter, a count, an action, a page or a button. Site moderators see everything and alone
 may feature grids."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
@@ -258,3 +260,80 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_the_teacher_page(client, her
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def admin_routes(patterns=None, prefix="/admin/"):
+    """(route, name) for every URL pattern of the admin."""
+    from django.contrib import admin
+    from django.urls import URLResolver
+
+    for pattern in admin.site.urls[0] if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from admin_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+def test_no_admin_url_shows_or_changes_anything_of_another_class(her_client, grids, other_class):
+    """Every admin route, by GET and by POST, with the other class's grid, report and class in
+    every place a route takes an object: nothing of them in any answer, nothing changed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    _, theirs, _ = grids
+    theirs_report = Report.objects.get(grid=theirs)
+    objects = {"grid": theirs.pk, "report": theirs_report.pk, "schoolclass": other_class.pk}
+    secrets_of_theirs = [theirs.public_id, other_class.name, other_class.code]
+    walked = 0
+    for route, _name in admin_routes():
+        if route.endswith("(?P<url>.*)$"):
+            route = route.replace("(?P<url>.*)$", "no/such/page/")
+        fillings = [route]
+        if "<path:content_type_id>" in route:
+            fillings = [
+                route.replace("<path:content_type_id>", str(content_type.pk)).replace(
+                    "<path:object_id>", str(objects[content_type.model])
+                )
+                for content_type in ContentType.objects.filter(model__in=objects)
+            ]
+        elif "<path:object_id>" in route:
+            model = next((name for name in objects if f"/{name}/" in route), None)
+            if model is None:
+                continue  # auth's and axes' pages: not hers to open at all
+            fillings = [route.replace("<path:object_id>", str(objects[model]))]
+        for path in fillings:
+            if "logout" in path:
+                continue
+            for method in ("get", "post"):
+                response = getattr(her_client, method)(path)
+                shown = response.content.decode(errors="replace") + response.get("Location", "")
+                for secret in secrets_of_theirs:
+                    assert secret not in shown, f"{method.upper()} {path} shows {secret!r}"
+                walked += 1
+    assert walked > 40
+    theirs.refresh_from_db()
+    assert theirs.state == GridState.AWAITING_APPROVAL
+    assert SchoolClass.objects.filter(pk=other_class.pk, closes_at=None).exists()
+    assert Report.objects.filter(pk=theirs_report.pk, resolved_at=None).exists()
+
+
+def test_a_deleted_class_wall_goes_at_once_and_its_grids_stay(client, her_client, her_class, grids):
+    hers, _, _ = grids
+    etag = client.get(f"/c/{her_class.code}/cards")["ETag"]
+
+    her_client.post(f"{CLASSES}{her_class.pk}/delete/", {"post": "yes"})
+
+    assert not SchoolClass.objects.filter(pk=her_class.pk).exists()
+    headers = {"If-None-Match": etag}
+    assert client.get(f"/c/{her_class.code}/cards", headers=headers).status_code == 404
+    assert client.get(f"/c/{her_class.code}/").status_code == 404
+    assert client.get(f"/{hers.public_id}").status_code == 200
+
+
+def test_the_class_pages_moderation_link_lists_the_class_grids(her_client, her_class, grids):
+    hers, _, _ = grids
+    html = her_client.get(f"/c/{her_class.code}/teach").content.decode()
+    link = re.search(r'href="(/admin/grids/grid/\?[^"]+)"', html).group(1)
+
+    changelist = her_client.get(link.replace("&amp;", "&")).context["cl"]
+
+    assert list(changelist.result_list) == [hers]
