@@ -27,7 +27,6 @@ from classes.exercises import colours_of, match_with_target
 from classes.models import SchoolClass
 from classes.walls import WALL_CARDS_SECONDS, WallRecord, load_wall_record, wall_cards_key
 from grids.models import Grid
-from grids.rendering.html import flat_blocks
 from grids.site_url import absolute_url, client_url_constants
 from grids.transfer.export import export_lines, grids_to_export
 from grids.transfer.times import moment_or_day
@@ -100,19 +99,11 @@ def wall_cards(school_class: SchoolClass, viewer: Viewer, at: datetime | None) -
     target = school_class.target
     if target is None:
         return [{"grid": grid, "match": None} for grid in grids.defer("blocks", "code_cells")]
-    target_colours = colours_of(flat_blocks(target, target.width, target.height, None))
-    cards = []
-    for grid in grids.with_blocks_json().defer("code_cells"):
-        if (grid.width, grid.height) == (target.width, target.height):
-            numbers = flat_blocks(grid, grid.width, grid.height, grid.blocks_json)
-            colours = colours_of(numbers)
-        else:
-            colours = None
-        match = match_with_target(
-            (target.width, target.height), target_colours, (grid.width, grid.height), colours
-        )
-        cards.append({"grid": grid, "match": match})
-    return cards
+    target_colours = colours_of(target)
+    return [
+        {"grid": grid, "match": match_with_target(target, target_colours, grid)}
+        for grid in grids.with_blocks_json().defer("code_cells")
+    ]
 
 
 def cards_html(request, record: WallRecord, viewer: Viewer, at, at_key: str) -> str:

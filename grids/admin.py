@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from classes.exercises import target_match
 from classes.models import SchoolClass, runs_every_class
 from grids.caching.invalidation import unconfirmed
 from grids.ids import grid_id_in
@@ -190,6 +191,7 @@ class GridAdmin(ReadOnlyAdmin):
         "ipb_class",
         "secret",
         "school_class",
+        "target_match",
     ]
     list_display_links = ["preview"]
     list_filter = [
@@ -407,6 +409,12 @@ class GridAdmin(ReadOnlyAdmin):
     @admin.display(description="Python version")
     def python_version_as_written(self, grid):
         return python_version_as_written(grid.python_version)
+
+    @admin.display(description="Matches target")
+    def target_match(self, grid):
+        # Only for a grid of a class with a target grid (an exercise, classes/exercises.py).
+        match = target_match(grid)
+        return match.label if match else "-"
 
     @admin.display(description="Open reports", ordering="open_report_count")
     def open_reports(self, grid):

@@ -337,3 +337,19 @@ def test_the_class_pages_moderation_link_lists_the_class_grids(her_client, her_c
     changelist = her_client.get(link.replace("&amp;", "&")).context["cl"]
 
     assert list(changelist.result_list) == [hers]
+
+
+def test_her_grid_list_says_how_much_of_each_grid_matches_the_target(her_client, her_class):
+    from tests.factories import solid_blocks
+
+    her_class.target = make_grid(blocks=solid_blocks(3, 2, rgb=(255, 0, 0)))
+    her_class.save()
+    half = solid_blocks(3, 2, rgb=(255, 0, 0))
+    half[0] = [[0, 0, 0, 20]] * 3
+    make_grid(school_class=her_class, blocks=half)
+    make_grid(school_class=her_class, width=1, height=1, blocks=[[[255, 0, 0, 20]]])
+
+    html = her_client.get(GRIDS).content.decode()
+
+    assert "50% of blocks match" in html
+    assert "Not the target&#x27;s shape" in html
