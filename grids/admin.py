@@ -266,6 +266,17 @@ class GridAdmin(ReadOnlyAdmin):
             .order_by(*self.get_ordering(request))
         )
 
+    def get_list_display(self, request):
+        # The class columns only where the teacher runs classes, and the match only where one
+        # of them has a target grid: a site without classes keeps its list as it was.
+        classes = SchoolClass.objects.taught_by(request.user)
+        hidden = set()
+        if not classes.exists():
+            hidden = {"school_class", "target_match"}
+        elif not classes.filter(target__isnull=False).exists():
+            hidden = {"target_match"}
+        return [column for column in super().get_list_display(request) if column not in hidden]
+
     def get_ordering(self, request):
         # Newest first, with the grids people reported (and nobody has answered yet) on top.
         return ["-open_report_count", "-created_at", "-pk"]
