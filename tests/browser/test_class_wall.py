@@ -14,12 +14,12 @@ from classes.views import class_snippet
 from grids.management.commands.createteacher import create_teacher
 from grids.models import Grid
 from tests.browser.checks import scrolls_sideways, serious_violations
+from tests.browser.test_teacher_moderation import PASSWORD, log_in
 from tests.factories import checker_blocks, make_class, make_grid, solid_blocks
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-PASSWORD = "a-long-class-password-42"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 1}
 SCREENS = {"phone": PHONE, "projector": PROJECTOR}
@@ -40,14 +40,6 @@ def teachers(transactional_db):
         create_teacher("ms.frizzle", PASSWORD, own_classes=True),
         create_teacher("mr.ratburn", PASSWORD, own_classes=True),
     )
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Grids and reports")).to_be_visible()
 
 
 def post_from_a_notebook(school_class, width=5, height=4) -> str:

@@ -189,40 +189,18 @@ def test_changing_the_class_changes_its_wall(client, her_class):
     assert poll(client, her_class, etag).status_code == 404
 
 
-class CacheKeepingDeletedKeys:
-    """The shared cache as a stalled memcached sees it: the first `refusals` rounds of marks
-    fail, and their deletes are lost."""
-
-    def __init__(self, cache_client, refusals: int):
-        self.cache_client = cache_client
-        self.refusals = refusals
-
-    def __getattr__(self, name):
-        return getattr(self.cache_client, name)
-
-    def set_many(self, data, timeout=None):
-        if self.refusals > 0:
-            return list(data)
-        return self.cache_client.set_many(data, timeout)
-
-    def delete_many(self, keys):
-        if self.refusals > 0:
-            self.refusals -= 1
-            return None
-        return self.cache_client.delete_many(keys)
-
-
 def test_a_wall_forgotten_while_the_cache_stalls_is_forgotten_once_it_answers(
     client, her_class, monkeypatch
 ):
     from django.core.cache import cache
 
     from grids.caching import invalidation
-    from tests.cache_faults import wait_until
+    from tests.cache_faults import CacheRefusingWrites, wait_until
 
     grid = make_grid(school_class=her_class)
     etag = poll(client, her_class)["ETag"]
-    monkeypatch.setattr(invalidation, "cache", CacheKeepingDeletedKeys(cache, refusals=3))
+    stalled = CacheRefusingWrites(cache, refusals=3, losing_deletes=True)
+    monkeypatch.setattr(invalidation, "cache", stalled)
     monkeypatch.setattr(invalidation, "RETRY_SECONDS", 0.01)
 
     Grid.objects.filter(pk=grid.pk).hide(reason="test")
