@@ -4,7 +4,6 @@ every few seconds, not a connection held open, so the walls take no worker from 
 every wall sees a post and a hide within seconds, the hide made in another process."""
 
 import json
-import re
 import threading
 import time
 
@@ -18,6 +17,7 @@ from tests.processes.gunicorn import start_gunicorn
 OPEN_WALLS = 30
 # What wall.js waits between polls is 3 s; these pollers ask faster, to load the server more.
 POLL_SECONDS = 0.3
+QUIET_SECONDS = 3
 # The issue promises 5 s; a loaded CI machine gets a margin.
 SEEN_WITHIN_SECONDS = 15
 ANSWER_MARGIN_SECONDS = 10
@@ -91,6 +91,7 @@ def test_thirty_open_walls_hold_no_worker_and_see_a_post_and_a_hide_within_secon
 
         Grid.objects.filter(public_id=grid_id).hide(by=None, reason="test")
         assert every_wall_within(walls, lambda wall: not wall.shows(grid_id))
+        time.sleep(QUIET_SECONDS)  # a stretch of the lesson with nothing new
     finally:
         for wall in walls:
             wall.stopping.set()
@@ -99,6 +100,9 @@ def test_thirty_open_walls_hold_no_worker_and_see_a_post_and_a_hide_within_secon
 
     assert post_seconds < ANSWER_MARGIN_SECONDS
     assert [error for wall in walls for error in wall.errors] == []
-    # Nearly every poll was a 304 from the cache: the walls kept asking all along.
-    assert sum(wall.polls for wall in walls) > OPEN_WALLS * 3
-    assert re.search(r'"route": "classes:wall-cards"', site.output())
+    # The walls kept asking all along, and nearly every answer was a 304 from the cache.
+    assert sum(wall.polls for wall in walls) >= OPEN_WALLS * (3 + QUIET_SECONDS)
+    answers = [json.loads(line) for line in site.output().splitlines() if '"status"' in line]
+    polls = [answer for answer in answers if answer.get("route") == "classes:wall-cards"]
+    not_modified = [answer for answer in polls if answer["status"] == 304]
+    assert len(not_modified) > len(polls) / 2
