@@ -34,6 +34,9 @@ COLUMNS = (
     "state",
     "hidden_at",
     "hidden_reason",
+    # Grids of no class: listed, waiting for no wall.
+    "listed",
+    "awaiting_wall",
 )
 CHUNK_ROWS = 20_000
 # Grids are spread over the five years before the bench's own posts, so the home page's
@@ -110,6 +113,8 @@ def build_rows(job: tuple[int, int, int, str, int, int]) -> bytes:
             state,
             hidden_at,
             reason,
+            "t",
+            "f",
         )
         lines.append("\t".join(row))
     return ("\n".join(lines) + "\n").encode()

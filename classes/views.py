@@ -56,7 +56,7 @@ class Viewer:
 
 
 class WallRefused(Exception):
-    """Not a wall this visitor may see: no such class, or a class-only wall and no teacher."""
+    """A class-only wall, and the visitor is not one of its teachers (signed in)."""
 
 
 def wall_viewer(request, code: str) -> tuple[WallRecord, Viewer]:

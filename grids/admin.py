@@ -528,8 +528,7 @@ class ReportAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         # Reports on the grids the teacher may see (GridAdmin.get_queryset), and no others.
-        grids = Grid.objects.taught_by(request.user)
-        return super().get_queryset(request).filter(grid__in=grids.values("pk"))
+        return super().get_queryset(request).taught_by(request.user)
 
     def get_ordering(self, request):
         # Open reports first, then the newest.

@@ -563,6 +563,16 @@ def next_grid_pk() -> int:
     return reserved_grid_keys.next()
 
 
+class ReportQuerySet(models.QuerySet):
+    def taught_by(self, user) -> "ReportQuerySet":
+        """Reports on the grids GridQuerySet.taught_by() gives the teacher, and no others."""
+        from classes.models import runs_every_class
+
+        if runs_every_class(user):
+            return self
+        return self.filter(grid__school_class__teachers=user)
+
+
 class Report(models.Model):
     """A visitor's "Report this grid": what they saw, never who they are."""
 
@@ -583,6 +593,8 @@ class Report(models.Model):
     resolved_at = models.DateTimeField(
         null=True, blank=True, help_text="When a teacher's decision on the grid answered it."
     )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
