@@ -23,11 +23,26 @@ from grids.models import Grid, GridState
 
 # The columns a grid's insert fills (grids.models.Grid), but the key, which the database's
 # identity gives here, on SQLite too.
+STORE_COLUMNS = (
+    "public_id",
+    "secret",
+    "ipb_class",
+    "ipb_version",
+    "python_version",
+    "width",
+    "height",
+    "lines_on",
+    "blocks",
+    "code_cells",
+    "created_at",
+    "state",
+    "hidden_reason",
+    "listed",
+    "awaiting_wall",
+)
 STORE_SQL = (
-    f"INSERT INTO {Grid._meta.db_table} (public_id, secret, ipb_class, ipb_version,"
-    " python_version, width, height, lines_on, blocks, code_cells, created_at, state,"
-    " hidden_reason)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    f"INSERT INTO {Grid._meta.db_table} ({', '.join(STORE_COLUMNS)})"
+    f" VALUES ({', '.join(['%s'] * len(STORE_COLUMNS))})"
 )
 
 
@@ -66,6 +81,8 @@ def store_posted_grid(request, size):
                 timezone.now(),
                 GridState.PUBLISHED,  # public, so its insert updates the same indexes as the site's
                 "",
+                True,  # listed: of no class
+                False,  # waiting for no wall
             ],
         )
     return constant_answer(request, size)
