@@ -77,4 +77,6 @@ def forget_cached_walls(codes) -> None:
     confirm it, this process writes it and deletes the record again until it does, as for a
     grid (grids/caching/invalidation.py). A record outlives no retry: WALL_RECORD_SECONDS is
     shorter than the time retries are kept up."""
+    if not codes:  # a moderation of grids of no class, the usual case
+        return
     forget_with_retries({wall_mark_key(code): [wall_record_key(code)] for code in codes})

@@ -91,7 +91,13 @@ class GridQuerySet(models.QuerySet):
 
     def relist(self) -> int:
         """Set whether these grids are listed from their class's choice (SchoolClass.public)
-        and whether they still wait for its wall; grids of no class are always listed."""
+        and whether they still wait for its wall; grids of no class are always listed. The
+        listings that may show them are forgotten."""
+        changed = self._set_listed_from_their_class()
+        self._forget_listings()
+        return changed
+
+    def _set_listed_from_their_class(self) -> int:
         from classes.models import SchoolClass
 
         class_is_public = models.Subquery(
@@ -102,9 +108,7 @@ class GridQuerySet(models.QuerySet):
             models.When(awaiting_wall=True, then=False),
             default=class_is_public,
         )
-        changed = Grid.objects.filter(pk__in=self.values("pk")).update(listed=listed)
-        self._forget_listings()
-        return changed
+        return Grid.objects.filter(pk__in=self.values("pk")).update(listed=listed)
 
     def with_blocks_json(self) -> "GridQuerySet":
         """Each grid's blocks as stored, their JSON text, in grid.blocks_json; grid.blocks is
@@ -232,7 +236,8 @@ class GridQuerySet(models.QuerySet):
             pks = [pk for pk, _, _ in grids]
             changed = Grid.objects.filter(pk__in=pks).update(**changes)
             if relist:
-                Grid.objects.filter(pk__in=pks).relist()
+                # The listings are forgotten below, with the grids' own responses.
+                Grid.objects.filter(pk__in=pks)._set_listed_from_their_class()
             if resolve_reports:
                 # A teacher's decision answers the reports that led to it.
                 open_reports = Report.objects.filter(grid__in=pks, resolved_at=None)
