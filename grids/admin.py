@@ -186,12 +186,14 @@ class GridAdmin(ReadOnlyAdmin):
         "grid_link",
         "state",
         "open_reports",
+        # An exercise's result is what a teacher of the class reads first (only shown where
+        # one of her classes has a target grid: get_list_display).
+        "target_match",
         "created_at",
         "size",
         "ipb_class",
         "secret",
         "school_class",
-        "target_match",
     ]
     list_display_links = ["preview"]
     list_filter = [

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 1}
-SCREENS = {"phone": PHONE, "projector": PROJECTOR}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
+SCREENS = {"phone": PHONE, "laptop": LAPTOP, "projector": PROJECTOR}
 # The wall polls every 3 s; a loaded CI machine gets a generous margin over the 5 s promised.
 WALL_UPDATES_WITHIN_MS = 20_000
 
@@ -138,7 +139,13 @@ def test_the_wall_and_class_page_fit_and_axe_finds_nothing_serious(
     page = context.new_page()
     code = a_class_with_grids.code
     log_in(page, live_server, "ms.frizzle")
-    for name, path in (("wall", f"/c/{code}/"), ("class-page", f"/c/{code}/teach")):
+    pages = (
+        ("wall", f"/c/{code}/"),
+        ("class-page", f"/c/{code}/teach"),
+        # Her grid list, with the class and target-match columns.
+        ("admin-grids", "/admin/grids/grid/"),
+    )
+    for name, path in pages:
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
 
